@@ -1,0 +1,234 @@
+"""Every layout of the input contract, read with the real readers, values checked exactly."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import xltools
+from helpers import TITLE, basic_rows, write_csv, write_xls, write_xlsx, write_xlsx_raw
+
+
+def col(data, key):
+    """A column as a list, missing text as None (pandas' str dtype uses NaN)."""
+    s = data.frame[key]
+    if s.dtype.kind == "f":
+        return s.tolist()
+    return [None if pd.isna(v) else v for v in s.tolist()]
+
+
+def test_basic_layout_title_unit_line_and_markers(tmp_path):
+    data = xltools.load(write_xlsx(tmp_path / "a.xlsx", basic_rows()))
+    assert data.sheet == "企业"
+    assert data.period.label == "2022年1-12月" and data.period_from == "title"
+    assert col(data, "ent_id") == ["91620300000000001A", "91620300000000002B", "091620300000000003"]
+    assert col(data, "revenue_cur") == [1000.5, 2000.0, 300.25]
+    assert col(data, "revenue_ly") == [900.0, 1800.0, 0.0]
+    assert col(data, "total_profit_cur") == [50.0, -30.0, 20.0]
+    assert col(data, "industry_code") == ["3216", "3985", "4415"]
+    assert col(data, "sei_category") == ["新材料产业", None, "新能源产业"]
+    assert col(data, "row") == [4, 5, 6]
+    assert data.blanks["revenue_ly"] == 1
+    assert data.classification == "column"
+
+
+@pytest.mark.parametrize("cur,ly", [
+    ("本期营业收入", "上年同期营业收入"),           # marker before the name
+    ("营业收入本期", "营业收入上年同期"),           # after, no separator
+    ("营业收入_本期", "营业收入_上年同期"),         # underscore
+    ("营业收入-本年累计", "营业收入-去年同期"),     # dash, other marker words
+    ("营业收入 本期", "营业收入 上年同期累计"),     # space
+    ("营业收入（本期）", "营业收入(上年同期)"),     # full- and half-width brackets
+    ("营业收入1-12月", "营业收入上年1-12月"),       # month ranges
+    ("其中：营业收入 本月止累计", "其中:营业收入上年同月"),
+    ("营业收入", "营业收入上年同期"),               # no marker = current
+])
+def test_period_markers_in_the_cell(tmp_path, cur, ly):
+    rows = [["单位名称", cur, ly, "营业成本", "利润总额"], ["甲", 10, 8, 7, 1], ["乙", 20, 16, 15, 2]]
+    data = xltools.load(write_xlsx(tmp_path / "m.xlsx", rows), period="2022")
+    assert col(data, "revenue_cur") == [10.0, 20.0]
+    assert col(data, "revenue_ly") == [8.0, 16.0]
+
+
+def test_two_row_merged_header(tmp_path):
+    rows = [
+        [TITLE], ["单位：千元"],
+        ["单位代码", "单位名称", "营业收入", None, "利润总额", None, "资产总计", None, None, "平均用工人数"],
+        [None, None, "本期", "上年同期", "本期", "上年同期", "期末", "上年同期", "年初", None],
+        ["001", "甲", 100, 90, 10, 9, 500, 480, 470, 30],
+        ["002", "乙", 200, 150, -5, 3, 900, 800, 850, 70],
+    ]
+    merges = ["A3:A4", "B3:B4", "C3:D3", "E3:F3", "G3:I3", "J3:J4"]
+    data = xltools.load(write_xlsx(tmp_path / "two.xlsx", rows, merges=merges))
+    assert col(data, "ent_id") == ["001", "002"]
+    assert col(data, "revenue_ly") == [90.0, 150.0]
+    assert col(data, "total_profit_ly") == [9.0, 3.0]
+    assert col(data, "total_assets_cur") == [500.0, 900.0]
+    assert col(data, "total_assets_ly") == [480.0, 800.0]
+    assert col(data, "total_assets_boy") == [470.0, 850.0]
+    assert col(data, "employees_cur") == [30.0, 70.0]
+    assert col(data, "row") == [5, 6]
+    assert data.columns["revenue_ly"].label == "营业收入上年同期"
+
+
+@pytest.mark.parametrize("unit_line,header_unit,factor,line_factor", [
+    ("单位：千元", "", 1.0, 1.0),
+    ("单位：万元", "", 10.0, 10.0),
+    ("单位:元", "", 0.001, 0.001),
+    ("单位：亿元", "", 100000.0, 100000.0),
+    ("", "(万元)", 10.0, 1.0),
+    ("", "（元）", 0.001, 1.0),
+    ("单位：千元", "（万元）", 10.0, 1.0),   # the header's own bracket wins over the unit line
+    ("", "", 1.0, 1.0),                     # default 千元
+])
+def test_units(tmp_path, unit_line, header_unit, factor, line_factor):
+    rows = [[TITLE], [unit_line],
+            ["单位名称", f"营业收入{header_unit}本期", f"营业收入{header_unit}上年同期",
+             f"利润总额{header_unit}", "营业成本"],
+            ["甲", 12.5, 10, 2, 9]]
+    data = xltools.load(write_xlsx(tmp_path / "u.xlsx", rows))
+    assert col(data, "revenue_cur") == [12.5 * factor]
+    assert col(data, "total_profit_cur") == [2 * factor]
+    assert col(data, "operating_cost_cur") == [9 * line_factor]
+
+
+def test_text_numbers_separators_fullwidth_and_blanks(tmp_path):
+    rows = [["单位名称", "营业收入", "营业成本", "利润总额", "营业收入上年同期"],
+            ["甲", "1,234.5", " 1000 ", "－", "１２３４．５"],
+            ["乙", "2，000", "—", "-", ""],
+            ["丙", 7, None, "  ", "12 345"]]
+    data = xltools.load(write_xlsx_raw(tmp_path / "t.xlsx", rows), period="2022")
+    assert col(data, "revenue_cur") == [1234.5, 2000.0, 7.0]
+    assert col(data, "operating_cost_cur") == [1000.0, 0.0, 0.0]
+    assert col(data, "total_profit_cur") == [0.0, 0.0, 0.0]
+    assert col(data, "revenue_ly") == [1234.5, 0.0, 12345.0]
+
+
+def test_total_rows_and_footnotes_are_skipped(tmp_path):
+    rows = [[TITLE],
+            ["序号", "单位名称", "营业收入", "营业成本", "利润总额"],
+            ["合计", None, 300, 250, 30],
+            [1, "甲", 100, 80, 10],
+            [2, "乙", 200, 170, 20],
+            [None, "全市合计", 300, 250, 30],
+            [None, None, None, None, None],
+            ["注：本表为快报数。", None, None, None, None],
+            ["说明：利润总额含投资收益", None, None, None, None],
+            ["数据来源：联网直报平台", None, None, None, None]]
+    data = xltools.load(write_xlsx(tmp_path / "tot.xlsx", rows))
+    assert col(data, "ent_name") == ["甲", "乙"]
+    assert sum(col(data, "revenue_cur")) == 300.0
+    assert data.skipped["total"] == [3, 6]
+    assert data.skipped["footnote"] == [8, 9, 10]
+
+
+def test_column_number_row_under_the_header_is_skipped(tmp_path):
+    rows = [["单位名称", "营业收入", "营业成本", "利润总额"], ["甲", "1", "2", "3"], ["某公司", 5, 4, 1]]
+    data = xltools.load(write_xlsx(tmp_path / "lanci.xlsx", rows), period="2022")
+    assert col(data, "ent_name") == ["某公司"]
+
+
+def test_cover_sheet_before_the_data_sheet(tmp_path):
+    cover = [["2022年统计报表"], ["编制单位：市统计局"], ["目录"]]
+    path = write_xlsx(tmp_path / "cover.xlsx", basic_rows(), sheet="数据",
+                      before_sheets=[("封面", cover), ("说明", [["指标解释"], ["营业收入", "利润总额"]])])
+    data = xltools.load(path)
+    assert data.sheet == "数据"
+    assert len(data.frame) == 3
+
+
+def test_sheet_option_chooses_the_sheet(tmp_path):
+    path = write_xlsx(tmp_path / "two_sheets.xlsx", basic_rows(), sheet="二月",
+                      before_sheets=[("一月", basic_rows()[:4])])
+    assert len(xltools.load(path).frame) == 1
+    assert len(xltools.load(path, sheet="二月").frame) == 3
+
+
+def test_header_not_in_first_row_or_column(tmp_path):
+    rows = [[None] * 6, [None] * 6, [None, None, TITLE],
+            [None, None, "单位名称", "营业收入", "营业成本", "利润总额"],
+            [None, None, "甲", 10, 9, 1]]
+    data = xltools.load(write_xlsx(tmp_path / "offset.xlsx", rows))
+    assert col(data, "revenue_cur") == [10.0] and col(data, "row") == [5]
+    assert data.columns["revenue_cur"].col == 3
+
+
+def test_xls_old_format(tmp_path):
+    data = xltools.load(write_xls(tmp_path / "old.xls", basic_rows()))
+    assert col(data, "revenue_cur") == [1000.5, 2000.0, 300.25]
+    assert col(data, "ent_id")[2] == "091620300000000003"
+    assert col(data, "sei_category") == ["新材料产业", None, "新能源产业"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_encodings(tmp_path, encoding):
+    data = xltools.load(write_csv(tmp_path / f"c_{encoding}.csv", basic_rows(), encoding=encoding))
+    assert col(data, "ent_name") == ["甲公司", "乙公司", "丙公司"]
+    assert col(data, "ent_id")[2] == "091620300000000003"  # leading zero kept
+    assert col(data, "revenue_cur") == [1000.5, 2000.0, 300.25]
+    assert col(data, "county") == ["镍都区", "永安县", "镍都区"]
+
+
+def test_one_row_file_a_published_total(tmp_path):
+    rows = [["2022年1-2月全国规模以上工业企业主要指标"], ["单位：亿元"],
+            ["单位名称", "营业收入", "营业成本", "利润总额", "资产总计", "负债合计"],
+            ["全国", 194000, 164000, 11575.6, 1422400, 800300]]
+    data = xltools.load(write_xlsx(tmp_path / "nbs.xlsx", rows))
+    assert data.period.months == 2 and data.period.days == 60
+    assert col(data, "total_profit_cur") == [11575.6 * 100000]
+
+
+def test_period_from_file_name_and_option(tmp_path):
+    rows = basic_rows(title="规模以上工业企业主要经济指标")
+    path = write_xlsx(tmp_path / "2024年1—10月规上工业.xlsx", rows)
+    data = xltools.load(path)
+    assert (data.period.year, data.period.start_month, data.period.end_month) == (2024, 1, 10)
+    assert data.period_from == "file name" and data.period.days == 300
+    assert xltools.load(path, period="2023-06").period.label == "2023年1-6月"
+
+
+def test_category_names_short_names_and_codes(tmp_path):
+    rows = [["单位名称", "战新产业类别", "营业收入", "营业成本", "利润总额"]]
+    cats = ["新一代信息技术产业", "高端装备制造", "3", "生物", "新能源汽车产业", "新能源", "7.0", "数字创意",
+            "相关服务业", "", "先进有色金属材料"]
+    for i, c in enumerate(cats):
+        rows.append([f"企业{i}", c, 1, 1, 0])
+    data = xltools.load(write_xlsx(tmp_path / "cats.xlsx", rows), period="2022")
+    assert col(data, "sei_category") == [
+        "新一代信息技术产业", "高端装备制造产业", "新材料产业", "生物产业", "新能源汽车产业", "新能源产业",
+        "节能环保产业", "数字创意产业", "相关服务业", None, "新材料产业"]
+
+
+def test_sei_list_assigns_categories(tmp_path):
+    rows = basic_rows()
+    for r in rows[2:]:
+        del r[4]
+    path = write_xlsx(tmp_path / "nocat.xlsx", rows)
+    lst = write_xlsx(tmp_path / "list.xlsx", [["战新企业名录"], ["统一社会信用代码", "战新产业类别"],
+                                              ["91620300000000002B", "节能环保"], ["999", "生物"]])
+    data = xltools.load(path, sei_list=lst)
+    assert data.classification == "list"
+    assert col(data, "sei_category") == [None, "节能环保产业", None]
+    assert any("1 家企业不在数据文件中" in n for n in data.notes)
+
+
+def test_unknown_columns_kept_aside(tmp_path):
+    rows = [["单位名称", "主要业务活动", "营业收入", "营业成本", "利润总额", "研发费用"], ["甲", "冶炼", 1, 1, 0, 5]]
+    data = xltools.load(write_xlsx(tmp_path / "unk.xlsx", rows), period="2022")
+    assert data.unknown_columns == ["主要业务活动", "研发费用"]
+    assert "研发费用" not in data.frame.columns
+
+
+def test_sample_workbook_reads(tmp_path):
+    from xltools.cli import sample_path
+
+    data = xltools.load(sample_path())
+    assert 280 <= len(data.frame) <= 330
+    assert data.skipped["total"] and data.skipped["footnote"]
+    counties = set(data.frame["county"])
+    assert 3 <= len(counties) <= 4
+    cats = data.frame["sei_category"].value_counts()
+    assert cats.index[0] == "新材料产业" and cats.index[1] == "新能源产业"
+    assert (data.frame["total_profit_cur"] < 0).sum() >= 3
+    assert (data.frame["revenue_ly"] == 0).sum() >= 5
+    top = data.frame["revenue_cur"].max() / data.frame["revenue_cur"].sum()
+    assert top > 0.3  # one dominant smelting group

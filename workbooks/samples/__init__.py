@@ -1,0 +1,1 @@
+"""Sample inputs that ship with xltools (the default input of every command)."""

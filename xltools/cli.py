@@ -1,0 +1,99 @@
+"""The `xltools` command: a thin click layer over the library.
+
+Heavy imports (pandas, pyarrow, fastexcel) happen inside the commands, so
+`xltools --help` answers at once.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import sys
+
+import click
+
+from . import __version__
+
+
+def sample_path() -> str:
+    """The sample bureau export that ships with the package (the default input)."""
+    from importlib import resources
+
+    return str(resources.files("xltools.samples").joinpath("bureau_2022.xlsx"))
+
+
+def guarded(fn):
+    """Input errors -> Chinese report on stderr, exit 2; anything else -> exit 1, no traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from .errors import InputError
+
+        try:
+            return fn(*args, **kwargs)
+        except InputError as exc:
+            click.echo(exc.report(), err=True)
+            sys.exit(2)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug of ours: say so plainly
+            if os.environ.get("XLTOOLS_DEBUG"):
+                raise
+            click.echo(f"xltools 内部错误：{type(exc).__name__}: {exc}\n"
+                       "（设置环境变量 XLTOOLS_DEBUG=1 可显示详细信息，请把它附在问题报告中）", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="xltools", message="%(prog)s %(version)s")
+def main():
+    """xltools：从规模以上工业企业数据计算战略性新兴产业指标。
+
+    \b
+    示例：
+      xltools validate                      # 检查随包附带的样例数据
+      xltools validate 2022年1-12月.xlsx     # 检查一份局里导出的企业数据
+    """
+
+
+def input_argument(fn):
+    return click.argument("input_path", metavar="INPUT", required=False,
+                          type=click.Path(dir_okay=False))(fn)
+
+
+def read_options(fn):
+    fn = click.option("--period", "period", metavar="P",
+                      help="报告期，如 2022、2022-10、2022年1-10月；默认从标题行或文件名识别。")(fn)
+    fn = click.option("--sheet", metavar="S", help="数据所在的工作表名；默认自动查找表头所在的工作表。")(fn)
+    fn = click.option("--sei-list", "sei_list", metavar="F", type=click.Path(dir_okay=False),
+                      help="战新企业名录（统一社会信用代码或单位名称 + 战新产业类别）；数据中没有类别列时使用。")(fn)
+    return fn
+
+
+@main.command(context_settings=CONTEXT)
+@input_argument
+@read_options
+@guarded
+def validate(input_path, period, sheet, sei_list):
+    """检查一份企业数据：列出所有输入错误和可疑数据，有错误时退出码为 2。
+
+    \b
+    不给 INPUT 时检查随包附带的样例数据。
+    示例：
+      xltools validate 2022年1-12月规上工业.xlsx
+      xltools validate 企业.csv --period 2022-10
+    """
+    from .report_validate import render_validation
+    from .reader import read_bureau
+
+    path = input_path or sample_path()
+    data = read_bureau(path, sheet=sheet, period=period, sei_list=sei_list)
+    click.echo(render_validation(data))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,164 @@
+"""Header matching: which canonical column, which period, which unit a header cell names.
+
+The aliases, period markers and kinds live in data/*.csv; this module only
+normalises text and looks it up.
+"""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+# Units a header bracket or a 单位： line may name, as factors to 千元 (persons: 1).
+UNIT_FACTORS = {"元": 0.001, "千元": 1.0, "万元": 10.0, "亿元": 100000.0, "人": 1.0}
+_UNIT_ALT = "|".join(sorted(UNIT_FACTORS, key=len, reverse=True))
+_UNIT_IN_BRACKETS = re.compile(rf"\((?:单位[:：]?)?({_UNIT_ALT})\)")
+UNIT_LINE = re.compile(rf"单位\s*[:：]\s*({_UNIT_ALT})(?![\u4e00-\u9fff])")
+_MONTH_RANGE = r"\d{1,2}-\d{1,2}月"
+_SEPARATORS = "_-()·:"
+_STRIP = "_-·:"
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    id: str
+    kind: str  # identifier, code, text, category, money, persons
+    periods: tuple[str, ...]  # allowed period keys for money/persons columns
+    label: str
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    spec: ColumnSpec
+    period: str | None  # cur / ly / boy for money and persons columns
+    unit: str | None  # unit named in the header itself
+    rank: int = 0  # position of the alias in its list: lower is preferred
+
+    @property
+    def key(self) -> str:
+        """Column name in the enterprise table: `revenue_cur`, `ent_id`."""
+        return f"{self.spec.id}_{self.period}" if self.period else self.spec.id
+
+
+def _data_rows(name: str) -> list[dict]:
+    with resources.files("xltools.data").joinpath(name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def normalise(text: object) -> str:
+    """Full-width to half-width, no spaces, one bracket style, no 其中: prefix."""
+    s = unicodedata.normalize("NFKC", str(text))
+    s = s.translate(_BRACKETS)
+    s = re.sub(r"\s+", "", s)
+    s = s.replace("—", "-").replace("–", "-").replace("~", "-")
+    s = re.sub(r"^其中[:：]?", "", s)
+    return s
+
+
+_BRACKETS = str.maketrans({"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")", "<": "(", ">": ")"})
+
+
+@lru_cache(maxsize=1)
+def column_specs() -> dict[str, ColumnSpec]:
+    return {r["id"]: ColumnSpec(r["id"], r["kind"], tuple(p for p in r["periods"].split("|") if p), r["label"])
+            for r in _data_rows("columns.csv")}
+
+
+@lru_cache(maxsize=1)
+def _alias_table() -> dict[str, tuple[str, int]]:
+    table = {}
+    for r in _data_rows("columns.csv"):
+        for rank, alias in enumerate(r["aliases"].split("|")):
+            table[normalise(alias)] = (r["id"], rank)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _markers() -> list[tuple[str, str]]:
+    rows = [(normalise(r["marker"]), r["period"]) for r in _data_rows("period_markers.csv")]
+    return sorted(rows, key=lambda mr: len(mr[0]), reverse=True)
+
+
+def _marker_regex(side: str) -> re.Pattern:
+    alts = "|".join([re.escape(m) for m, _ in _markers()] + [_MONTH_RANGE, r"上年" + _MONTH_RANGE])
+    if side == "start":
+        return re.compile(rf"^(?:\(({alts})\)|({alts}))[{re.escape(_STRIP)}]*")
+    return re.compile(rf"[{re.escape(_STRIP)}]*(?:\(({alts})\)|({alts}))$")
+
+
+_START: re.Pattern | None = None
+_END: re.Pattern | None = None
+
+
+def marker_period(marker: str) -> str | None:
+    """The period a marker names: 本期 → cur, 上年同期 → ly, 年初 → boy, 1-12月 → cur."""
+    m = normalise(marker).strip(_SEPARATORS)
+    for text, period in _markers():
+        if m == text:
+            return period
+    if re.fullmatch(r"上年" + _MONTH_RANGE, m):
+        return "ly"
+    if re.fullmatch(_MONTH_RANGE, m):
+        return "cur"
+    return None
+
+
+def split_header(text: object) -> tuple[str, str | None, str | None]:
+    """Header text -> (name, period, unit); name is normalised, period/unit None if absent."""
+    global _START, _END
+    if _START is None:
+        _START, _END = _marker_regex("start"), _marker_regex("end")
+    s = normalise(text)
+    unit = None
+    m = _UNIT_IN_BRACKETS.search(s)
+    if m:
+        unit = m.group(1)
+        s = s[:m.start()] + s[m.end():]
+    period = None
+    for rx in (_END, _START):
+        m = rx.search(s)
+        if m and m.group(0) != s:
+            period = marker_period(m.group(1) or m.group(2))
+            s = s[:m.start()] + s[m.end():]
+            break
+    return s.strip(_STRIP), period, unit
+
+
+def match_header(text: object) -> HeaderMatch | None:
+    """The canonical column a header cell names, with its period and unit, or None."""
+    if text is None or str(text).strip() == "":
+        return None
+    name, period, unit = split_header(text)
+    found = _alias_table().get(name)
+    if found is None:
+        return None
+    spec = column_specs()[found[0]]
+    if spec.periods:
+        period = period or "cur"
+        if period not in spec.periods:
+            return None
+    else:
+        period = None
+    return HeaderMatch(spec, period, unit, found[1])
+
+
+def is_marker(text: object) -> bool:
+    """Is this cell a period marker only (a second header row under a merged parent)?"""
+    if text is None or str(text).strip() == "":
+        return False
+    s = normalise(text)
+    m = _UNIT_IN_BRACKETS.search(s)
+    if m:
+        s = s[:m.start()] + s[m.end():]
+    return marker_period(s) is not None
+
+
+def unit_line(text: object) -> str | None:
+    """`单位：万元` in a line above the header -> 万元."""
+    if text is None:
+        return None
+    m = UNIT_LINE.search(normalise(text))
+    return m.group(1) if m else None

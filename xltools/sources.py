@@ -1,0 +1,411 @@
+"""File formats behind one interface: list sheets, peek at the first rows, load columns.
+
+Excel files (.xlsx/.xlsm/.xls/.xlsb/.ods) are parsed by calamine through
+fastexcel, straight to Arrow. calamine parses a whole sheet whenever one is
+opened, so the header rows of .xlsx files are peeked at with a small
+streaming XML read of their first rows instead of a second full parse.
+CSV files are decoded (UTF-8, UTF-8 with BOM, GBK/GB18030: detected) and
+split with the csv module.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import posixpath
+import re
+import threading
+import zipfile
+from dataclasses import dataclass
+from xml.etree.ElementTree import XMLPullParser
+
+from .errors import InputError, Issue
+
+PEEK_ROWS = 30
+EXCEL_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+CSV_EXTENSIONS = {".csv", ".txt"}
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _cell_text(value: object) -> str | None:
+    """A peeked cell as text, the way a header or title is compared."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    text = str(value)
+    return text if text.strip() else None
+
+
+@dataclass
+class ErrorCell:
+    row: int  # 0-based
+    col: int  # 0-based
+    value: str
+
+
+class Source:
+    """One input file. Rows and columns are 0-based absolute sheet positions."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.name = os.path.basename(path)
+
+    def fail(self, message: str, sheet: str | None = None) -> InputError:
+        return InputError(Issue(message, file=self.name, sheet=sheet))
+
+    def sheet_names(self) -> list[str]:
+        raise NotImplementedError
+
+    def peek(self, sheet: str, n: int = PEEK_ROWS) -> list[list[str | None]]:
+        raise NotImplementedError
+
+    def load(self, sheet: str, skip_rows: int, text_cols: list[int], number_cols: list[int]) -> dict:
+        """{col: pyarrow.Array} for rows from skip_rows on; text columns as strings."""
+        raise NotImplementedError
+
+    def error_cells(self, sheet: str) -> list[ErrorCell]:
+        """Cells that hold an Excel error (#REF!, #DIV/0!…): calamine reads them as empty."""
+        return []
+
+
+def open_source(path: str) -> Source:
+    """The reader for a file, chosen by its content first and its extension second."""
+    name = os.path.basename(path)
+    if not os.path.exists(path):
+        raise InputError(Issue("文件不存在", file=path))
+    if os.path.isdir(path):
+        raise InputError(Issue("这是一个文件夹，不是数据文件", file=path))
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise InputError(Issue(f"无法读取文件（{exc.strerror or exc}）", file=name)) from None
+    if not head:
+        raise InputError(Issue("文件是空的（0 字节）", file=name))
+    ext = os.path.splitext(name)[1].lower()
+    if head.startswith(b"PK\x03\x04"):
+        if ext == ".ods":
+            return ExcelSource(path)
+        return XlsxSource(path)
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        with open(path, "rb") as fh:
+            data = fh.read()
+        if "EncryptionInfo".encode("utf-16-le") in data:
+            raise InputError(Issue("文件设置了打开密码（已加密），请在 Excel 中取消密码后另存再读取", file=name))
+        return ExcelSource(path)
+    lowered = head.lstrip()[:512].lower()
+    if lowered.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")) and ext not in CSV_EXTENSIONS:
+        raise InputError(Issue("文件实际是网页(HTML/XML)格式而不是 Excel 工作簿，请在 Excel 中打开后另存为 .xlsx",
+                               file=name))
+    if ext in EXCEL_EXTENSIONS:
+        raise InputError(Issue(f"文件扩展名是 {ext}，但内容不是 Excel 工作簿（文件可能已损坏）", file=name))
+    if ext in CSV_EXTENSIONS or ext == "":
+        return CsvSource(path)
+    raise InputError(Issue(f"不支持的文件类型 {ext}：可读取 .xlsx .xlsm .xls .csv", file=name))
+
+
+class ExcelSource(Source):
+    """Any workbook calamine reads; header rows peeked through fastexcel."""
+
+    def __init__(self, path: str):
+        super().__init__(path)
+        import fastexcel
+
+        try:
+            self._reader = fastexcel.read_excel(path)
+            self._names = list(self._reader.sheet_names)
+        except Exception as exc:  # calamine's errors: corrupt, truncated, unsupported
+            raise self.fail(f"无法打开工作簿，文件可能已损坏：{_short(exc)}") from None
+
+    def sheet_names(self) -> list[str]:
+        return self._names
+
+    def peek(self, sheet: str, n: int = PEEK_ROWS) -> list[list[str | None]]:
+        try:
+            batch = self._reader.load_sheet(sheet, header_row=None, skip_rows=0, n_rows=n,
+                                            dtypes="string", eager=True)
+        except Exception as exc:
+            if "empty" in str(exc).lower() or "no data" in str(exc).lower():
+                return []
+            raise self.fail(f"无法读取工作表：{_short(exc)}", sheet) from None
+        cols = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+        offset = self._column_offset(sheet, batch)
+        rows = []
+        for r in range(batch.num_rows):
+            row: list[str | None] = [None] * offset + [_cell_text(c[r]) for c in cols]
+            rows.append(row)
+        return rows
+
+    def _column_offset(self, sheet, batch) -> int:
+        # fastexcel drops empty leading columns; map back to absolute positions.
+        try:
+            info = self._reader.load_sheet(sheet, header_row=None, skip_rows=0, n_rows=1).available_columns()
+            return info[0].absolute_index if info else 0
+        except Exception:
+            return 0
+
+    def load(self, sheet, skip_rows, text_cols, number_cols):
+        cols = sorted(set(text_cols) | set(number_cols))
+        try:
+            loaded = self._reader.load_sheet(
+                sheet, header_row=None, skip_rows=skip_rows, use_columns=cols,
+                dtypes={c: "string" for c in text_cols} or None, schema_sample_rows=None)
+            info = loaded.available_columns()
+            table = loaded.to_arrow()
+        except Exception as exc:
+            raise self.fail(f"无法读取工作表数据：{_short(exc)}", sheet) from None
+        out = {}
+        selected = [ci for ci in info if ci.absolute_index in set(cols)]
+        for i, ci in enumerate(selected):
+            out[ci.absolute_index] = table.column(i)
+        return out
+
+
+class XlsxSource(ExcelSource):
+    """.xlsx/.xlsm: the header rows are streamed from the sheet XML, not parsed twice."""
+
+    def __init__(self, path: str):
+        try:
+            self._zip = zipfile.ZipFile(path)
+            self._paths = self._sheet_paths()
+        except (zipfile.BadZipFile, KeyError, OSError, SyntaxError) as exc:
+            raise InputError(Issue(f"无法打开工作簿，文件可能已损坏：{_short(exc)}",
+                                   file=os.path.basename(path))) from None
+        super().__init__(path)
+
+    def _sheet_paths(self) -> dict[str, str]:
+        from xml.etree import ElementTree as ET
+
+        wb = ET.fromstring(self._zip.read("xl/workbook.xml"))
+        rels = ET.fromstring(self._zip.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
+        paths = {}
+        for sh in wb.iter(f"{_NS_MAIN}sheet"):
+            target = targets.get(sh.get(f"{_NS_REL}id"), "")
+            if target.startswith("/"):
+                path = target.lstrip("/")
+            else:
+                path = posixpath.normpath(posixpath.join("xl", target))
+            paths[sh.get("name")] = path
+        return paths
+
+    def peek(self, sheet: str, n: int = PEEK_ROWS) -> list[list[str | None]]:
+        path = self._paths.get(sheet)
+        if path is None or path not in self._zip.namelist():
+            return super().peek(sheet, n)
+        try:
+            cells = _stream_first_rows(self._zip, path, n)
+            needed = {int(v) for (_, _, t, v) in cells if t == "s" and v is not None and v.isdigit()}
+            strings = _shared_strings(self._zip, max(needed)) if needed else []
+        except (zipfile.BadZipFile, OSError, SyntaxError, EOFError, ValueError, Exception) as exc:
+            if isinstance(exc, InputError):
+                raise
+            raise self.fail(f"无法读取工作表，文件可能已损坏：{_short(exc)}", sheet) from None
+        rows: list[list[str | None]] = []
+        for r, c, t, v in cells:
+            if r >= n:
+                continue
+            if t == "s":
+                v = strings[int(v)] if v is not None and v.isdigit() and int(v) < len(strings) else None
+            elif t in (None, "n") and v is not None:
+                try:
+                    v = _cell_text(float(v))
+                except ValueError:
+                    pass
+            while len(rows) <= r:
+                rows.append([])
+            row = rows[r]
+            while len(row) <= c:
+                row.append(None)
+            row[c] = _cell_text(v)
+        return rows
+
+    def load(self, sheet, skip_rows, text_cols, number_cols):
+        found: list[ErrorCell] = []
+        path = self._paths.get(sheet)
+        scan = None
+        if path is not None and path in self._zip.namelist():
+            # Runs beside calamine's parse on the other core: costs no wall time.
+            scan = threading.Thread(target=lambda: found.extend(_scan_error_cells(self.path, path)))
+            scan.start()
+        try:
+            out = super().load(sheet, skip_rows, text_cols, number_cols)
+        finally:
+            if scan is not None:
+                scan.join()
+        self._errors = {sheet: found}
+        return out
+
+    def error_cells(self, sheet: str) -> list[ErrorCell]:
+        return getattr(self, "_errors", {}).get(sheet, [])
+
+
+def _stream_first_rows(zf: zipfile.ZipFile, path: str, n: int):
+    """(row, col, type, raw value) of the cells in the first n rows, streaming."""
+    parser = XMLPullParser(events=("end",))
+    cells = []
+    done = False
+    with zf.open(path) as fh:
+        while not done:
+            chunk = fh.read(1 << 16)
+            if not chunk:
+                break
+            parser.feed(chunk)
+            for _, el in parser.read_events():
+                tag = el.tag
+                if tag == f"{_NS_MAIN}c":
+                    ref = el.get("r")
+                    m = _CELL_REF.match(ref or "")
+                    if not m:
+                        continue
+                    r, c = int(m.group(2)) - 1, col_index(m.group(1))
+                    if r >= n:
+                        done = True
+                        break
+                    t = el.get("t")
+                    if t == "inlineStr":
+                        v = "".join(x.text or "" for x in el.iter(f"{_NS_MAIN}t"))
+                        t = "str"
+                    else:
+                        vel = el.find(f"{_NS_MAIN}v")
+                        v = vel.text if vel is not None else None
+                    cells.append((r, c, t, v))
+                elif tag == f"{_NS_MAIN}row":
+                    el.clear()
+                    rr = el.get("r")
+                    if rr and rr.isdigit() and int(rr) >= n:
+                        done = True
+                        break
+                elif tag == f"{_NS_MAIN}sheetData":
+                    done = True
+                    break
+    return cells
+
+
+def _shared_strings(zf: zipfile.ZipFile, up_to: int) -> list[str]:
+    """Shared strings 0..up_to, streaming (a big table is not read past what is needed)."""
+    try:
+        info = zf.getinfo("xl/sharedStrings.xml")
+    except KeyError:
+        return []
+    parser = XMLPullParser(events=("end",))
+    out: list[str] = []
+    with zf.open(info) as fh:
+        while len(out) <= up_to:
+            chunk = fh.read(1 << 16)
+            if not chunk:
+                break
+            parser.feed(chunk)
+            for _, el in parser.read_events():
+                if el.tag == f"{_NS_MAIN}si":
+                    # Rich text: the runs' <t>; phonetic runs (<rPh>) are not part of the text.
+                    parts = []
+                    for child in el:
+                        if child.tag == f"{_NS_MAIN}t":
+                            parts.append(child.text or "")
+                        elif child.tag == f"{_NS_MAIN}r":
+                            parts.extend(x.text or "" for x in child.iter(f"{_NS_MAIN}t"))
+                    out.append("".join(parts))
+                    el.clear()
+    return out
+
+
+_ERROR_CELL = re.compile(rb'<c\b[^>]*?\bt="e"[^>]*>')
+_REF_ATTR = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _scan_error_cells(path: str, member: str) -> list[ErrorCell]:
+    """Find <c … t="e"> cells in the sheet XML by a byte scan (inflate is the only cost)."""
+    found = []
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
+            tail = b""
+            while True:
+                chunk = fh.read(1 << 22)
+                buf = tail + chunk
+                # Scan up to the last cell start: every cell before it is complete.
+                cut = buf.rfind(b"<c ") if chunk else len(buf)
+                if cut <= 0:
+                    cut = len(buf)
+                if b't="e"' in buf[:cut]:
+                    for m in _ERROR_CELL.finditer(buf, 0, cut):
+                        ref = _REF_ATTR.search(m.group(0))
+                        if not ref:
+                            continue
+                        v = _VALUE.search(buf, m.end(), min(cut, m.end() + 400))
+                        found.append(ErrorCell(int(ref.group(2)) - 1, col_index(ref.group(1).decode()),
+                                               v.group(1).decode("utf-8", "replace") if v else "#错误"))
+                tail = buf[cut:]
+                if not chunk:
+                    break
+    except Exception:  # the scan is a second opinion; calamine's parse reports corruption
+        return found
+    return found
+
+
+class CsvSource(Source):
+    """A CSV file as one sheet; every cell is text, cleaned like text cells of a workbook."""
+
+    def __init__(self, path: str):
+        super().__init__(path)
+        with open(path, "rb") as fh:
+            raw = fh.read()
+        self.encoding, text = decode_text(raw, self.name)
+        sample = text[:20000]
+        delimiter = max([",", "\t", ";", "|"], key=sample.count)
+        try:
+            self._rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except csv.Error as exc:
+            raise self.fail(f"CSV 格式错误：{exc}") from None
+        self._sheet = os.path.splitext(self.name)[0]
+
+    def sheet_names(self) -> list[str]:
+        return [self._sheet]
+
+    def peek(self, sheet, n=PEEK_ROWS):
+        return [[_cell_text(c) for c in row] for row in self._rows[:n]]
+
+    def load(self, sheet, skip_rows, text_cols, number_cols):
+        import pyarrow as pa
+
+        rows = self._rows[skip_rows:]
+        out = {}
+        for c in sorted(set(text_cols) | set(number_cols)):
+            out[c] = pa.array([row[c] if c < len(row) else None for row in rows], type=pa.string())
+        return out
+
+
+def decode_text(raw: bytes, name: str) -> tuple[str, str]:
+    """Decode CSV bytes: BOMs first, then strict UTF-8, then GB18030 (a superset of GBK)."""
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):
+            try:
+                return enc, raw.decode(enc)
+            except UnicodeDecodeError:
+                break
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return enc, raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(Issue("无法识别文件编码：既不是 UTF-8 也不是 GBK/GB18030，请另存为 UTF-8 编码的 CSV",
+                           file=name))
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]

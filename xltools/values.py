@@ -1,0 +1,59 @@
+"""Cell values to numbers and text, column at a time with Arrow compute.
+
+Text numbers may carry thousands separators, full-width digits and spaces;
+empty, `-` and `—` mean nothing reported (0 for money).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+BLANK_TEXT = ["", "-", "—", "--", "——", "―", "－", "/", "—-", "-—"]
+_NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+
+
+def _combined(arr):
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def clean_text(arr) -> pa.Array:
+    """NFKC (full-width to half-width), trimmed; empty strings become null."""
+    arr = _combined(arr)
+    if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+        arr = pc.cast(arr, pa.string())
+    arr = pc.utf8_trim_whitespace(pc.utf8_normalize(arr, "NFKC"))
+    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+
+
+def to_numbers(arr) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(values, blank, bad) for one column; blank and bad are boolean masks.
+
+    Blank cells get 0.0, bad cells NaN; the caller reports the bad ones.
+    """
+    arr = _combined(arr)
+    typ = arr.type
+    n = len(arr)
+    if pa.types.is_floating(typ) or pa.types.is_integer(typ):
+        values = arr.to_numpy(zero_copy_only=False).astype("float64", copy=False)
+        blank = np.isnan(values)
+        if blank.any():
+            values = np.where(blank, 0.0, values)
+        return values, blank, np.zeros(n, dtype=bool)
+    if pa.types.is_null(typ):
+        return np.zeros(n), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+    text = pc.cast(arr, pa.string()) if not pa.types.is_string(typ) else arr
+    text = pc.utf8_normalize(text, "NFKC")
+    text = pc.replace_substring_regex(text, r"[\s,]", "")
+    text = pc.fill_null(text, "")
+    blank = pc.is_in(text, value_set=pa.array(BLANK_TEXT)).to_numpy(zero_copy_only=False)
+    ok = pc.match_substring_regex(text, _NUMBER).to_numpy(zero_copy_only=False)
+    good = ok & ~blank
+    values = np.zeros(n, dtype="float64")
+    if good.any():
+        values[good] = pc.cast(pc.filter(text, pa.array(good)), pa.float64()).to_numpy()
+    bad = ~good & ~blank
+    overflow = good & ~np.isfinite(values)
+    bad |= overflow
+    values[bad] = np.nan
+    return values, blank, bad
