@@ -22,7 +22,7 @@ from .errors import InputError, Issue, IssueList
 from .periods import Period, find_period, parse_period
 from .sei import UnknownCategory, normalise_category
 from .sources import PEEK_ROWS, Source, open_source
-from .values import clean_text, to_numbers
+from .values import clean_text, is_blank_text, to_numbers
 
 _TOTAL = re.compile(r"^(全市|全县|全区|全省|全部|本市|总)?(合计|总计)(数)?$")
 _FOOTNOTE = re.compile(r"^(注|附注|说明|备注|数据来源|资料来源)\d*[:：]")
@@ -328,6 +328,19 @@ def read_bureau(path: str | os.PathLike, *, sheet: str | None = None, period: Pe
             overflow = ~np.isfinite(values) & ~bad
             bad = bad | overflow
         numbers[key], blank_masks[key], bad_masks[key] = values, blank, bad
+    # Text that calamine read as empty in a number column (N/A, NULL, NaN…) is not a blank.
+    by_col = {i.col: i for i in cols.values()}
+    misread: dict[tuple[int, int], str] = {}
+    for cell in source.text_cells(layout.sheet):
+        i = cell.row - layout.data_start
+        info = by_col.get(cell.col)
+        if info is None or info.key not in numbers or not (0 <= i < n) or not blank_masks[info.key][i]:
+            continue
+        if not is_blank_text(cell.value):
+            bad_masks[info.key][i] = True
+            blank_masks[info.key][i] = False
+            numbers[info.key][i] = np.nan
+            misread[(i, cell.col)] = cell.value
 
     empty = np.ones(n, dtype=bool)
     for arr in texts.values():
@@ -346,10 +359,9 @@ def read_bureau(path: str | os.PathLike, *, sheet: str | None = None, period: Pe
             if len(bad_rows):
                 raw = data[info.col]
                 for i in bad_rows:
-                    value = raw[int(i)].as_py()
+                    value = misread.get((int(i), info.col)) or raw[int(i)].as_py()
                     issues.add("不是数字", row=first_row + int(i), column=info.label, col_index=info.col,
                                value=value, has_value=True)
-    by_col = {i.col: i for i in cols.values()}
     for cell in source.error_cells(layout.sheet):
         i = cell.row - layout.data_start
         info = by_col.get(cell.col)

@@ -79,6 +79,10 @@ class Source:
         """Cells that hold an Excel error (#REF!, #DIV/0!…): calamine reads them as empty."""
         return []
 
+    def text_cells(self, sheet: str) -> list[ErrorCell]:
+        """Text cells found in number columns that calamine may have read as empty (N/A, NULL…)."""
+        return []
+
 
 def open_source(path: str) -> Source:
     """The reader for a file, chosen by its content first and its extension second."""
@@ -156,12 +160,18 @@ class ExcelSource(Source):
         except Exception:
             return 0
 
+    # calamine turns text such as N/A, NULL, NaN into empty cells when it guesses a number column;
+    # asked for text it keeps them, so number columns are read as text and parsed here.
+    # (.xlsx files avoid that cost: see XlsxSource.)
+    infer_numbers = False
+
     def load(self, sheet, skip_rows, text_cols, number_cols):
         cols = sorted(set(text_cols) | set(number_cols))
+        as_text = set(text_cols) if self.infer_numbers else set(cols)
         try:
             loaded = self._reader.load_sheet(
                 sheet, header_row=None, skip_rows=skip_rows, use_columns=cols,
-                dtypes={c: "string" for c in text_cols} or None, schema_sample_rows=None)
+                dtypes={c: "string" for c in as_text} or None, schema_sample_rows=None)
             info = loaded.available_columns()
             table = loaded.to_arrow()
         except Exception as exc:
@@ -232,24 +242,45 @@ class XlsxSource(ExcelSource):
             row[c] = _cell_text(v)
         return rows
 
+    infer_numbers = True  # a byte scan of the sheet XML, beside calamine, finds the text cells
+
     def load(self, sheet, skip_rows, text_cols, number_cols):
-        found: list[ErrorCell] = []
+        errors: list[ErrorCell] = []
+        texts: list[ErrorCell] = []
         path = self._paths.get(sheet)
         scan = None
         if path is not None and path in self._zip.namelist():
             # Runs beside calamine's parse on the other core: costs no wall time.
-            scan = threading.Thread(target=lambda: found.extend(_scan_error_cells(self.path, path)))
+            def work():
+                e, t = _scan_cells(self.path, path, number_cols)
+                errors.extend(e)
+                texts.extend(t)
+
+            scan = threading.Thread(target=work)
             scan.start()
         try:
             out = super().load(sheet, skip_rows, text_cols, number_cols)
         finally:
             if scan is not None:
                 scan.join()
-        self._errors = {sheet: found}
+        need = [int(c.value[2:]) for c in texts if c.value.startswith("s:")]
+        table = _shared_strings(self._zip, max(need)) if need else []
+        resolved = []
+        for c in texts:
+            if c.value.startswith("s:"):
+                i = int(c.value[2:])
+                c = ErrorCell(c.row, c.col, table[i] if i < len(table) else "")
+            else:
+                c = ErrorCell(c.row, c.col, c.value[2:])
+            resolved.append(c)
+        self._scanned = {sheet: (errors, resolved)}
         return out
 
     def error_cells(self, sheet: str) -> list[ErrorCell]:
-        return getattr(self, "_errors", {}).get(sheet, [])
+        return getattr(self, "_scanned", {}).get(sheet, ([], []))[0]
+
+    def text_cells(self, sheet: str) -> list[ErrorCell]:
+        return getattr(self, "_scanned", {}).get(sheet, ([], []))[1]
 
 
 def _stream_first_rows(zf: zipfile.ZipFile, path: str, n: int):
@@ -325,11 +356,23 @@ def _shared_strings(zf: zipfile.ZipFile, up_to: int) -> list[str]:
 _ERROR_CELL = re.compile(rb'<c\b[^>]*?\bt="e"[^>]*>')
 _REF_ATTR = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
+_INLINE = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)</t>")
 
 
-def _scan_error_cells(path: str, member: str) -> list[ErrorCell]:
-    """Find <c … t="e"> cells in the sheet XML by a byte scan (inflate is the only cost)."""
-    found = []
+def _scan_cells(path: str, member: str, number_cols: list[int]) -> tuple[list[ErrorCell], list[ErrorCell]]:
+    """A byte scan of the sheet XML (inflating it is the main cost).
+
+    Returns the cells holding an Excel error, and the text cells of the number
+    columns (value `s:<index>` for a shared string, `t:<text>` otherwise).
+    Writers put the `r` attribute first (Excel, xlsxwriter, openpyxl, WPS).
+    """
+    from html import unescape
+    from .errors import column_letter
+
+    errors: list[ErrorCell] = []
+    texts: list[ErrorCell] = []
+    letters = b"|".join(column_letter(c).encode() for c in sorted(number_cols))
+    text_cell = re.compile(rb'<c r="(' + letters + rb')(\d+)"[^>]*?\bt="(s|str|inlineStr)"[^>]*>') if letters else None
     try:
         with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
             tail = b""
@@ -346,14 +389,22 @@ def _scan_error_cells(path: str, member: str) -> list[ErrorCell]:
                         if not ref:
                             continue
                         v = _VALUE.search(buf, m.end(), min(cut, m.end() + 400))
-                        found.append(ErrorCell(int(ref.group(2)) - 1, col_index(ref.group(1).decode()),
-                                               v.group(1).decode("utf-8", "replace") if v else "#错误"))
+                        errors.append(ErrorCell(int(ref.group(2)) - 1, col_index(ref.group(1).decode()),
+                                                v.group(1).decode("utf-8", "replace") if v else "#错误"))
+                if text_cell is not None:
+                    for m in text_cell.finditer(buf, 0, cut):
+                        kind = m.group(3)
+                        rx = _INLINE if kind == b"inlineStr" else _VALUE
+                        v = rx.search(buf, m.end(), min(cut, m.end() + 4000))
+                        raw = unescape(v.group(1).decode("utf-8", "replace")) if v else ""
+                        texts.append(ErrorCell(int(m.group(2)) - 1, col_index(m.group(1).decode()),
+                                               ("s:" if kind == b"s" else "t:") + raw))
                 tail = buf[cut:]
                 if not chunk:
                     break
-    except Exception:  # the scan is a second opinion; calamine's parse reports corruption
-        return found
-    return found
+    except Exception:  # a second opinion only: calamine's own parse reports a corrupt file
+        pass
+    return errors, texts
 
 
 class CsvSource(Source):

@@ -57,3 +57,13 @@ def to_numbers(arr) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     bad |= overflow
     values[bad] = np.nan
     return values, blank, bad
+
+
+def is_blank_text(text: str | None) -> bool:
+    """Does a text cell mean 'nothing reported'?"""
+    if text is None:
+        return True
+    import re
+    import unicodedata
+
+    return re.sub(r"[\s,]", "", unicodedata.normalize("NFKC", text)) in BLANK_TEXT
