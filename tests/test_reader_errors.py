@@ -201,3 +201,20 @@ def test_blank_like_text_in_a_number_column_is_zero(tmp_path):
     rows[4][7] = " - "
     data = xltools.load(write_xlsx_raw(tmp_path / "dash.xlsx", rows))
     assert data.frame["operating_cost_cur"].tolist() == [800.0, 0.0, 0.0]
+
+
+def test_text_far_below_the_rows_calamine_samples(tmp_path):
+    """calamine guesses a column's type from its first rows; later text must not vanish."""
+    rows = [["单位名称", "营业收入", "营业成本", "利润总额"]]
+    rows += [[f"企业{i}", float(i), 1.0, 0.5] for i in range(1500)]
+    rows[1400][1] = "12,3a"
+    rows[1450][1] = "1,234.5"  # a text number: read, not an error
+    rows[1460][2] = "—"
+    path = write_xlsx_raw(tmp_path / "late.xlsx", rows)
+    err = errors_of(path, period="2022")
+    assert [(i.row, i.value) for i in err.issues] == [(1401, "12,3a")]
+    rows[1400][1] = 7.0
+    data = xltools.load(write_xlsx_raw(tmp_path / "late_ok.xlsx", rows), period="2022")
+    assert data.frame["revenue_cur"].iloc[1449] == 1234.5
+    assert data.frame["operating_cost_cur"].iloc[1459] == 0.0
+    assert data.blanks["operating_cost_cur"] == 1

@@ -22,10 +22,15 @@ from .errors import InputError, Issue, IssueList
 from .periods import Period, find_period, parse_period
 from .sei import UnknownCategory, normalise_category
 from .sources import PEEK_ROWS, Source, open_source
-from .values import clean_text, is_blank_text, to_numbers
+from .values import clean_text, to_numbers
 
-_TOTAL = re.compile(r"^(全市|全县|全区|全省|全部|本市|总)?(合计|总计)(数)?$")
-_FOOTNOTE = re.compile(r"^(注|附注|说明|备注|数据来源|资料来源)\d*[:：]")
+def _spaced(words: str) -> str:
+    """A regex alternation whose words may have spaces between their characters (合 计)."""
+    return "|".join(r"\s*".join(w) for w in words.split("|"))
+
+
+_TOTAL = re.compile(rf"^\s*({_spaced('全市|全县|全区|全省|全部|本市|总')})?\s*({_spaced('合计|总计')})\s*数?\s*$")
+_FOOTNOTE = re.compile(rf"^\s*({_spaced('注|附注|说明|备注|数据来源|资料来源')})\s*\d*\s*[:：]")
 _COLUMN_NUMBERS = {"甲", "乙", "丙", "丁", "栏次", "A", "B"}
 TEXT_KINDS = {"identifier", "code", "text", "category"}
 NUMBER_KINDS = {"money", "persons"}
@@ -297,8 +302,10 @@ def read_bureau(path: str | os.PathLike, *, sheet: str | None = None, period: Pe
             data[c] = pa.nulls(n, pa.string())
     first_row = layout.data_start + 1  # Excel row number of data index 0
 
-    texts = {key: clean_text(data[i.col]) for key, i in cols.items() if i.spec.kind in TEXT_KINDS}
-    lead_text = clean_text(data[lead]) if lead is not None and lead in data else None
+    # Codes are folded to half-width; names, counties and categories are kept as written.
+    texts = {key: clean_text(data[i.col], nfkc=key in ("ent_id", "industry_code"))
+             for key, i in cols.items() if i.spec.kind in TEXT_KINDS}
+    lead_text = clean_text(data[lead], nfkc=False) if lead is not None and lead in data else None
 
     # Rows that are not enterprises.
     label_cells = [t for k, t in texts.items() if k in ("ent_id", "ent_name", "county")]
@@ -307,9 +314,8 @@ def read_bureau(path: str | os.PathLike, *, sheet: str | None = None, period: Pe
     total = np.zeros(n, dtype=bool)
     footnote = np.zeros(n, dtype=bool)
     for arr in label_cells:
-        squeezed = pc.replace_substring_regex(arr, r"\s+", "")
-        total |= _text_matches(squeezed, _TOTAL)
-        footnote |= _text_matches(squeezed, _FOOTNOTE)
+        total |= _text_matches(arr, _TOTAL)
+        footnote |= _text_matches(arr, _FOOTNOTE)
     column_numbers = np.zeros(n, dtype=bool)
     column_numbers[:1] = _is_column_number_row(label_cells, [data[i.col] for i in sorted(
         (i for i in cols.values() if i.spec.kind in NUMBER_KINDS), key=lambda i: i.col)])
@@ -328,19 +334,37 @@ def read_bureau(path: str | os.PathLike, *, sheet: str | None = None, period: Pe
             overflow = ~np.isfinite(values) & ~bad
             bad = bad | overflow
         numbers[key], blank_masks[key], bad_masks[key] = values, blank, bad
-    # Text that calamine read as empty in a number column (N/A, NULL, NaN…) is not a blank.
+    # Text that calamine read as empty in a number column (N/A, NULL, NaN, text past the rows it
+    # sampled) is parsed from the file's own text: a number, a blank, or an error.
     by_col = {i.col: i for i in cols.values()}
     misread: dict[tuple[int, int], str] = {}
-    for cell in source.text_cells(layout.sheet):
-        i = cell.row - layout.data_start
-        info = by_col.get(cell.col)
-        if info is None or info.key not in numbers or not (0 <= i < n) or not blank_masks[info.key][i]:
-            continue
-        if not is_blank_text(cell.value):
-            bad_masks[info.key][i] = True
-            blank_masks[info.key][i] = False
-            numbers[info.key][i] = np.nan
-            misread[(i, cell.col)] = cell.value
+    cells = source.text_cells(layout.sheet)
+    if cells:
+        rows_at = np.fromiter((c.row - layout.data_start for c in cells), dtype=np.int64, count=len(cells))
+        cols_at = np.fromiter((c.col for c in cells), dtype=np.int64, count=len(cells))
+        for key, info in cols.items():
+            if key not in numbers:
+                continue
+            hit = np.flatnonzero((cols_at == info.col) & (rows_at >= 0) & (rows_at < n))
+            if not len(hit):
+                continue
+            null = pc.is_null(data[info.col], nan_is_null=True).to_numpy(zero_copy_only=False)
+            hit = hit[null[rows_at[hit]]]  # only where calamine saw nothing
+            if not len(hit):
+                continue
+            where = rows_at[hit]
+            raw = [cells[k].value for k in hit]
+            values, blank, bad = to_numbers(pa.array(raw, pa.string()))
+            factor = UNIT_FACTORS.get(info.unit or "千元", 1.0) if info.spec.kind == "money" else 1.0
+            with np.errstate(over="ignore", invalid="ignore"):
+                values = values * factor
+            bad |= ~blank & ~np.isfinite(values)
+            numbers[key][where] = np.where(bad, np.nan, values)
+            bad_masks[key][where] = bad
+            blank_masks[key][where] = blank & ~bad
+            for i, text, b in zip(where, raw, bad):
+                if b:
+                    misread[(int(i), info.col)] = text
 
     empty = np.ones(n, dtype=bool)
     for arr in texts.values():
@@ -462,8 +486,8 @@ def read_sei_list(path: str | os.PathLike) -> tuple[pd.DataFrame, str]:
     ids = clean_text(data[cols[key].col])
     n = len(ids)
     keep = pc.is_valid(ids).to_numpy(zero_copy_only=False)
-    keep &= ~_text_matches(pc.replace_substring_regex(ids, r"\s+", ""), _TOTAL)
-    keep &= ~_text_matches(pc.replace_substring_regex(ids, r"\s+", ""), _FOOTNOTE)
+    keep &= ~_text_matches(ids, _TOTAL)
+    keep &= ~_text_matches(ids, _FOOTNOTE)
     cats = _categories(clean_text(data[cols["sei_category"].col]), keep, first_row, cols["sei_category"], issues)
     table = pd.DataFrame({key: ids.to_pandas(), "sei_category": cats.to_pandas(),
                           "row": np.arange(first_row, first_row + n)})[keep]

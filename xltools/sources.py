@@ -160,9 +160,9 @@ class ExcelSource(Source):
         except Exception:
             return 0
 
-    # calamine turns text such as N/A, NULL, NaN into empty cells when it guesses a number column;
-    # asked for text it keeps them, so number columns are read as text and parsed here.
-    # (.xlsx files avoid that cost: see XlsxSource.)
+    # calamine turns text such as N/A, NULL, NaN — and any text past the rows it samples to guess
+    # a column's type — into empty cells of a number column; asked for text it keeps them, so
+    # number columns are read as text and parsed here. (.xlsx files avoid that cost: XlsxSource.)
     infer_numbers = False
 
     def load(self, sheet, skip_rows, text_cols, number_cols):
@@ -171,16 +171,12 @@ class ExcelSource(Source):
         try:
             loaded = self._reader.load_sheet(
                 sheet, header_row=None, skip_rows=skip_rows, use_columns=cols,
-                dtypes={c: "string" for c in as_text} or None, schema_sample_rows=None)
-            info = loaded.available_columns()
+                dtypes={c: "string" for c in as_text} or None)
             table = loaded.to_arrow()
+            selected = [ci.absolute_index for ci in loaded.selected_columns]
         except Exception as exc:
             raise self.fail(f"无法读取工作表数据：{_short(exc)}", sheet) from None
-        out = {}
-        selected = [ci for ci in info if ci.absolute_index in set(cols)]
-        for i, ci in enumerate(selected):
-            out[ci.absolute_index] = table.column(i)
-        return out
+        return {c: table.column(i) for i, c in enumerate(selected)}
 
 
 class XlsxSource(ExcelSource):
@@ -242,7 +238,9 @@ class XlsxSource(ExcelSource):
             row[c] = _cell_text(v)
         return rows
 
-    infer_numbers = True  # a byte scan of the sheet XML, beside calamine, finds the text cells
+    # calamine guesses number columns; a byte scan of the sheet XML beside it finds every text
+    # cell of those columns, so none that calamine emptied goes unseen.
+    infer_numbers = True
 
     def load(self, sheet, skip_rows, text_cols, number_cols):
         errors: list[ErrorCell] = []

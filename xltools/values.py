@@ -17,12 +17,14 @@ def _combined(arr):
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
-def clean_text(arr) -> pa.Array:
-    """NFKC (full-width to half-width), trimmed; empty strings become null."""
+def clean_text(arr, nfkc: bool = True) -> pa.Array:
+    """Trimmed text, empty strings as null; `nfkc` folds full-width letters and digits (codes)."""
     arr = _combined(arr)
     if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
         arr = pc.cast(arr, pa.string())
-    arr = pc.utf8_trim_whitespace(pc.utf8_normalize(arr, "NFKC"))
+    if nfkc and not pc.all(pc.string_is_ascii(arr)).as_py():
+        arr = pc.utf8_normalize(arr, "NFKC")
+    arr = pc.utf8_trim_whitespace(arr)
     return pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
 
 
@@ -43,6 +45,17 @@ def to_numbers(arr) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if pa.types.is_null(typ):
         return np.zeros(n), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
     text = pc.cast(arr, pa.string()) if not pa.types.is_string(typ) else arr
+    # Fast path: plain numbers and the usual blanks, parsed in one cast.
+    text = pc.fill_null(text, "")
+    blank = pc.is_in(text, value_set=pa.array(BLANK_TEXT)).to_numpy(zero_copy_only=False)
+    try:
+        values = pc.cast(pc.if_else(pa.array(blank), "0", text), pa.float64()).to_numpy()
+        if np.isfinite(values).all():
+            values = values.copy()
+            values[blank] = 0.0
+            return values, blank, np.zeros(n, dtype=bool)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
     text = pc.utf8_normalize(text, "NFKC")
     text = pc.replace_substring_regex(text, r"[\s,]", "")
     text = pc.fill_null(text, "")
@@ -58,12 +71,3 @@ def to_numbers(arr) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     values[bad] = np.nan
     return values, blank, bad
 
-
-def is_blank_text(text: str | None) -> bool:
-    """Does a text cell mean 'nothing reported'?"""
-    if text is None:
-        return True
-    import re
-    import unicodedata
-
-    return re.sub(r"[\s,]", "", unicodedata.normalize("NFKC", text)) in BLANK_TEXT

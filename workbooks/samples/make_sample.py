@@ -135,21 +135,32 @@ def make_export(path: str, n: int = 312, seed: int = 2022, *, period_title: str 
     ws.write(0, 0, f"{period_title}规模以上工业企业主要经济指标", title)
     ws.write(1, 0, "单位：千元", body)
     # Header rows 3 and 4: lead columns merged vertically, money names merged over their markers.
+    # Row 3 is written whole before row 4 (constant_memory mode writes rows in order).
+    def vertical(col, text):
+        if big:
+            ws.write(2, col, text, head)
+        else:
+            ws.merge_range(2, col, 3, col, text, head)
+
     c = 0
     for h in LEAD:
-        ws.merge_range(2, c, 3, c, h, head)
+        vertical(c, h)
         c += 1
     for name, markers in MONEY:
         if len(markers) > 1:
             ws.merge_range(2, c, 2, c + len(markers) - 1, name, head)
         else:
             ws.write(2, c, name, head)
+        c += len(markers)
+    for h in TAIL:
+        vertical(c, h)
+        c += 1
+    c = len(LEAD)
+    for name, markers in MONEY:
         for k, mk in enumerate(markers):
             ws.write(3, c + k, mk, head)
         c += len(markers)
-    for h in TAIL:
-        ws.merge_range(2, c, 3, c, h, head)
-        c += 1
+    c += len(TAIL)
     ws.freeze_panes(4, 3)
     r = 4
     # The platform puts the total first: it must be skipped, never summed.

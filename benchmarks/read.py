@@ -1,0 +1,90 @@
+"""Reader cost against a bare calamine read: `python benchmarks/read.py [--rows N]`.
+
+Generates (once, cached in benchmarks/out/) a national-scale bureau export of
+470 000 enterprises in the platform's layout (title, unit line, two header
+rows, 29 columns), then reads it in fresh child processes, alternating:
+
+- bare: fastexcel (calamine) to Arrow, no header search, no cleaning;
+- xltools: `xltools.load()` — header detection, mapping, units, value
+  cleaning, error scan, the enterprise table in pandas.
+
+Prints the median wall time of the read and the peak RSS of each, and their
+ratios. Machines here are noisy: only the ratios mean anything.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+CHILD = r"""
+import json, resource, sys, time
+mode, path = sys.argv[1], sys.argv[2]
+import fastexcel, pyarrow
+if mode == "xltools":
+    import xltools, xltools.reader, pandas
+t = time.perf_counter()
+if mode == "bare":
+    table = fastexcel.read_excel(path).load_sheet(0, header_row=None, skip_rows=4).to_arrow()
+    rows = table.num_rows
+else:
+    data = xltools.load(path)
+    rows = len(data.frame)
+elapsed = time.perf_counter() - t
+print(json.dumps({"seconds": elapsed, "rows": rows,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def export_path(rows: int) -> str:
+    out = os.path.join(HERE, "out")
+    os.makedirs(out, exist_ok=True)
+    path = os.path.join(out, f"bureau_{rows}.xlsx")
+    if not os.path.exists(path):
+        sys.path.insert(0, os.path.join(ROOT, "workbooks", "samples"))
+        from make_sample import make_export
+
+        t = time.perf_counter()
+        print(f"生成 {rows} 行的测试文件 {path} …", file=sys.stderr)
+        make_export(path + ".tmp.xlsx", rows, seed=470000, big=True)
+        os.replace(path + ".tmp.xlsx", path)
+        print(f"  用时 {time.perf_counter() - t:.0f} 秒", file=sys.stderr)
+    return path
+
+
+def run(mode: str, path: str) -> dict:
+    res = subprocess.run([sys.executable, "-c", CHILD, mode, path], capture_output=True, text=True, cwd=ROOT)
+    if res.returncode != 0:
+        raise SystemExit(f"{mode} failed:\n{res.stderr}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=470_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    path = export_path(args.rows)
+    results: dict[str, list[dict]] = {"bare": [], "xltools": []}
+    for _ in range(args.repeat):
+        for mode in ("bare", "xltools"):
+            results[mode].append(run(mode, path))
+    med = {m: {k: statistics.median(r[k] for r in rs) for k in ("seconds", "peak_mb")} for m, rs in results.items()}
+    rows = results["xltools"][0]["rows"]
+    print(f"file: {os.path.basename(path)} ({os.path.getsize(path) / 1e6:.0f} MB, {rows} enterprises), "
+          f"median of {args.repeat}, {os.cpu_count()} cores")
+    for m in ("bare", "xltools"):
+        print(f"  {m:8s} {med[m]['seconds']:7.2f} s  {med[m]['peak_mb']:7.0f} MB peak RSS")
+    print(f"  ratio    time {med['xltools']['seconds'] / med['bare']['seconds']:.2f}x   "
+          f"memory {med['xltools']['peak_mb'] / med['bare']['peak_mb']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
