@@ -59,8 +59,8 @@ def enterprises(n: int, seed: int):
     rnd = random.Random(seed)
     rows = []
     # The dominant smelting group and its subsidiaries.
-    group = [("有色金属集团股份有限公司", "3216", None, 1.0),
-             ("有色金属集团镍钴新材料有限公司", "3219", "新材料产业", 0.12),
+    group = [("有色金属集团股份有限公司", "3213", None, 1.0),
+             ("有色金属集团镍钴新材料有限公司", "3213", "新材料产业", 0.12),
              ("有色金属集团铜业有限公司", "3211", None, 0.10),
              ("有色金属集团电池材料有限公司", "3985", "新能源汽车产业", 0.05)]
     for i in range(n):
@@ -84,20 +84,23 @@ def enterprises(n: int, seed: int):
             revenue = min(revenue, 8_000_000)
         revenue = round(revenue, 1)
         new = rnd.random() < 0.05 and i >= 4
-        growth = rnd.gauss(0.10 if cat else 0.04, 0.15)
-        margin = rnd.gauss(0.07 if cat else 0.04, 0.05)
-        if rnd.random() < 0.10 and i >= 4:
-            margin = -abs(rnd.gauss(0.05, 0.04))  # a loss maker
+        growth = rnd.gauss(0.12 if cat else 0.05, 0.12)
+        margin = rnd.gauss(0.075 if cat else 0.05, 0.03)
+        if i < 4 and n >= 50:
+            growth, margin = (0.08, 0.062) if i == 0 else (0.15, 0.085)
+        elif rnd.random() < 0.08:
+            margin = -abs(rnd.gauss(0.04, 0.03))  # a loss maker
+        va_rate = 0.30 if cat else 0.24
         cost_ratio = min(0.97, max(0.55, rnd.gauss(0.84, 0.05)))
         output = round(revenue * rnd.uniform(0.95, 1.08), 1)
         assets = round(revenue * rnd.uniform(0.8, 1.6), 1)
         debt = rnd.uniform(0.35, 0.75)
         m = {
             "工业总产值": (output, None if new else round(output / (1 + growth), 1)),
-            "工业增加值": (round(output * 0.26, 1), None if new else round(output * 0.26 / (1 + growth * 0.8), 1)),
+            "工业增加值": (round(output * va_rate, 1), None if new else round(output * va_rate / (1 + growth * 0.8), 1)),
             "营业收入": (revenue, None if new else round(revenue / (1 + growth), 1)),
             "营业成本": (round(revenue * cost_ratio, 1), None if new else round(revenue * (cost_ratio + 0.01) / (1 + growth), 1)),
-            "利润总额": (round(revenue * margin, 1), None if new else round(revenue * (margin - rnd.gauss(0.005, 0.02)) / (1 + growth), 1)),
+            "利润总额": (round(revenue * margin, 1), None if new else round(revenue * (margin - rnd.gauss(0.004, 0.01)) / (1 + growth), 1)),
             "资产总计": (assets, None if new else round(assets / (1 + growth * 0.5), 1), round(assets * 0.95, 1)),
             "负债合计": (round(assets * debt, 1), None if new else round(assets * (debt + 0.01) / (1 + growth * 0.5), 1)),
             "产成品存货": (round(revenue * rnd.uniform(0.01, 0.06), 1), round(revenue * rnd.uniform(0.01, 0.06), 1)),

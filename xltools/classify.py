@@ -1,0 +1,78 @@
+"""Which enterprises are strategic emerging, when the export does not say.
+
+In order: the export's own category column; an enterprise list (--sei-list, applied
+by the reader); else the industry-code correspondence table shipped in
+data/sei_industry_map.csv, or a user's own (--sei-map). The shipped table is an
+estimate: the official correspondence marks many industries as only partly
+strategic emerging (*), and every output says when it was used.
+"""
+from __future__ import annotations
+
+import csv
+import os
+
+from .errors import InputError, Issue
+from .reader import BureauData
+from .sei import UnknownCategory, normalise_category
+
+
+def load_map(path: str | None = None) -> tuple[dict[str, str], set[str], str]:
+    """{industry_code: category}, the partial codes, and the table's name."""
+    if path is None:
+        from importlib import resources
+
+        fh = resources.files("xltools.data").joinpath("sei_industry_map.csv").open(encoding="utf-8")
+        name = "随包附带的行业代码对照表"
+    else:
+        path = os.fspath(path)
+        name = os.path.basename(path)
+        try:
+            fh = open(path, encoding="utf-8-sig")
+        except OSError as exc:
+            raise InputError(Issue(f"无法读取对照表：{exc.strerror}", file=name)) from None
+    mapping: dict[str, str] = {}
+    partial: set[str] = set()
+    with fh:
+        reader = csv.DictReader(fh)
+        fields = set(reader.fieldnames or [])
+        if not {"industry_code", "sei_category"} <= fields:
+            raise InputError(Issue("对照表需要 industry_code 和 sei_category 两列（可选 partial 列，部分属于时填 *）",
+                                   file=name))
+        issues = []
+        for line, row in enumerate(reader, start=2):
+            code = (row.get("industry_code") or "").strip()
+            try:
+                cat = normalise_category(row.get("sei_category"))
+            except UnknownCategory:
+                issues.append(Issue("不是战略性新兴产业类别", file=name, row=line, column="sei_category",
+                                    value=row.get("sei_category"), has_value=True))
+                continue
+            if code and cat:
+                mapping[code] = cat
+                if (row.get("partial") or "").strip():
+                    partial.add(code)
+        if issues:
+            raise InputError(issues)
+    return mapping, partial, name
+
+
+def classify(data: BureauData, sei_map: str | None = None) -> list[str]:
+    """Make sure data.frame has sei_category; return the warnings to show."""
+    if data.classification in ("column", "list"):
+        if sei_map is not None:
+            return ["数据已有战新产业类别（类别列或企业名录），未使用 --sei-map 对照表"]
+        return []
+    frame = data.frame
+    if "industry_code" not in frame.columns:
+        raise InputError(Issue("无法划分战略性新兴产业：数据中没有战新产业类别列和行业代码列，"
+                               "请用 --sei-list 提供战新企业名录", file=data.source, sheet=data.sheet))
+    mapping, partial, name = load_map(sei_map)
+    codes = frame["industry_code"]
+    frame["sei_category"] = codes.map(mapping)
+    data.classification = "industry-code"
+    matched = int(frame["sei_category"].notna().sum())
+    ambiguous = int(codes.isin(partial).sum())
+    warnings = [f"战新产业按行业代码估算（{name}）：{matched} 家企业归入战新产业"
+                + (f"，其中 {ambiguous} 家所属行业只有部分属于战新产业（对照表标 *），已全部计入，结果偏大" if ambiguous else "")
+                + "；正式口径请用 --sei-list 提供战新企业名录"]
+    return warnings
