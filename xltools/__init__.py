@@ -7,7 +7,7 @@ The library entry points are imported lazily so that the command line starts fas
 """
 __version__ = "0.1.0"
 
-__all__ = ["load", "__version__"]
+__all__ = ["load", "compute", "__version__"]
 
 
 def load(path, **options):
@@ -19,3 +19,27 @@ def load(path, **options):
     from .reader import read_bureau
 
     return read_bureau(path, **options)
+
+
+def compute(data, *, by_county=False, sei_map=None, opening=None):
+    """Every indicator of every scope, from a table that `load` returned.
+
+    >>> results = xltools.compute(data)                       # doctest: +SKIP
+    >>> results.get("sei", "profit_margin").display            # doctest: +SKIP
+    '7.45'
+    >>> results.diff("profit_margin", "sei", "all").display    # 百分点      # doctest: +SKIP
+
+    sei_map: a user's industry-code correspondence file (used only when the data has no
+    category column and no enterprise list); opening: last December's export, whose
+    closing balances become this year's 年初.
+    """
+    from .classify import classify
+    from .indicators import apply_opening
+    from .indicators import compute as _compute
+
+    warnings = classify(data, sei_map)
+    if opening is not None:
+        if not hasattr(opening, "frame"):
+            opening = load(opening)
+        warnings.append(apply_opening(data, opening))
+    return _compute(data, by_county=by_county, warnings=warnings)

@@ -64,8 +64,10 @@ def classify(data: BureauData, sei_map: str | None = None) -> list[str]:
         return []
     frame = data.frame
     if "industry_code" not in frame.columns:
-        raise InputError(Issue("无法划分战略性新兴产业：数据中没有战新产业类别列和行业代码列，"
-                               "请用 --sei-list 提供战新企业名录", file=data.source, sheet=data.sheet))
+        # A published total, or an export without codes: all industry is still computed.
+        frame["sei_category"] = None
+        return ["数据中没有战新产业类别列和行业代码列，无法划分战略性新兴产业：只计算全市规上工业；"
+                "如需战新产业指标，请用 --sei-list 提供战新企业名录"]
     mapping, partial, name = load_map(sei_map)
     codes = frame["industry_code"]
     frame["sei_category"] = codes.map(mapping)

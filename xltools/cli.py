@@ -95,5 +95,38 @@ def validate(input_path, period, sheet, sei_list):
     click.echo(render_validation(data))
 
 
+@main.command(context_settings=CONTEXT)
+@input_argument
+@read_options
+@click.option("--sei-map", "sei_map", metavar="F", type=click.Path(dir_okay=False),
+              help="行业代码—战新产业对照表（CSV：industry_code, sei_category, partial）；没有类别列和名录时使用。")
+@click.option("--opening", metavar="F", type=click.Path(dir_okay=False),
+              help="上年1-12月的企业数据：其期末余额作为本年年初数（按统一社会信用代码匹配）。")
+@click.option("--by", "by", type=click.Choice(["county"]), help="另按县区分组计算（县区及其战新产业）。")
+@click.option("--calendar-days", is_flag=True, help="周转天数按日历天数计算（默认按国家统计局每月30天）。")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "table"]), default="table", show_default=True,
+              help="输出格式：json（机器读取）、csv、table（终端表格）。")
+@guarded
+def indicators(input_path, period, sheet, sei_list, sei_map, opening, by, calendar_days, fmt):
+    """计算全市规上工业、战略性新兴产业及九大领域的全部指标。
+
+    \b
+    不给 INPUT 时使用随包附带的样例数据。
+    示例：
+      xltools indicators 2022年1-12月规上工业.xlsx
+      xltools indicators 企业.xlsx --format json > 指标.json
+      xltools indicators 2022年1-10月.xlsx --opening 2021年1-12月.xlsx --by county --format csv
+    """
+    import xltools
+
+    from .render import render_indicators
+
+    path = input_path or sample_path()
+    data = xltools.load(path, sheet=sheet, period=period, sei_list=sei_list, calendar_days=calendar_days)
+    opening_data = xltools.load(opening) if opening else None
+    results = xltools.compute(data, by_county=by == "county", sei_map=sei_map, opening=opening_data)
+    click.echo(render_indicators(results, fmt), nl=fmt != "csv")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -79,7 +79,7 @@ class Result:
     indicator: str
     name: str
     unit: str
-    value: float | None
+    value: float | int | None
     display: str
     decimals: int
 
@@ -245,20 +245,19 @@ def compute(data: BureauData, *, by_county: bool = False, warnings: list[str] | 
     warnings = list(warnings or [])
     present = set(data.frame.columns)
     computed = []
-    missing: dict[tuple[str, ...], list[str]] = {}
-    for ind in indicators():
-        lacking = tuple(k for k in ind.needs if k not in present)
-        if lacking:
-            missing.setdefault(lacking, []).append(ind.name)
-        else:
-            computed.append(ind)
-    labels = {c.key: c.label for c in data.columns.values()}
     from .columns import column_specs
 
     specs = column_specs()
-    for lacking, names in missing.items():
-        cols = "、".join(_column_name(k, specs) for k in lacking)
-        warnings.append(f"缺少{cols}，未计算：{'、'.join(names)}")
+    # One warning per missing input column, naming every indicator it takes away.
+    missing: dict[str, list[str]] = {}
+    for ind in indicators():
+        lacking = [k for k in ind.needs if k not in present]
+        if lacking:
+            missing.setdefault(lacking[0], []).append(ind.name)
+        else:
+            computed.append(ind)
+    for key, names in missing.items():
+        warnings.append(f"缺少{_column_name(key, specs)}列，未计算：{'、'.join(names)}")
     has_boy = {b: f"{b}_boy" in present for b in ("finished_goods", "receivables", "total_assets")}
     averaged = [ind.name for ind in computed if ind.formula in ("days", "per_100_assets")]
     if averaged:
@@ -272,7 +271,6 @@ def compute(data: BureauData, *, by_county: bool = False, warnings: list[str] | 
                             + "、".join(_column_name(f"{b}_cur", specs).replace("(本期)", "") for b in with_boy))
     if data.period.calendar_days:
         warnings.append(f"天数按日历天数计算（{data.period.days} 天），不是国家统计局的每月30天口径")
-    del labels
     scopes = scope_sums(data, by_county)
     all_sums = scopes[0]
     results = []
@@ -281,6 +279,8 @@ def compute(data: BureauData, *, by_county: bool = False, warnings: list[str] | 
             value = evaluate(ind, s, all_sums, data.period, has_boy)
             if value is not None and not math.isfinite(value):
                 value = None
+            if value is not None and ind.formula in ("count", "loss_count"):
+                value = int(value)
             results.append(Result(s.scope, s.label, ind.id, ind.name, ind.unit, value,
                                   display(value, ind.decimals), ind.decimals))
     return Results(data.source, data.period, data.classification, warnings, scopes, results, tuple(computed))

@@ -1,0 +1,70 @@
+"""Indicator results as JSON, CSV or a Chinese table for the terminal. Formatting only."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+
+from .indicators import ALL, SEI, Results
+
+_CLASSIFICATION = {"column": "数据中的类别列", "list": "企业名录", "industry-code": "行业代码估算"}
+
+
+def render_indicators(results: Results, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(results.to_json(), ensure_ascii=False, indent=2, allow_nan=False)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["scope", "scope_label", "indicator", "name", "unit", "value", "display"])
+        for r in results.results:
+            w.writerow([r.scope, r.scope_label, r.indicator, r.name, r.unit,
+                        "" if r.value is None else repr(r.value), r.display])
+        return buf.getvalue()
+    return table(results)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
+
+
+def _grid(header: list[str], rows: list[list[str]], right_from: int = 1) -> list[str]:
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    line = lambda r: "  ".join(_pad(c, w, i >= right_from) for i, (c, w) in enumerate(zip(r, widths)))  # noqa: E731
+    return [line(header), "  ".join("-" * w for w in widths), *map(line, rows)]
+
+
+def table(results: Results) -> str:
+    p = results.period
+    out = [f"{results.source}  {p.label}  战新产业划分：{_CLASSIFICATION.get(results.classification, '无')}", ""]
+    rows = []
+    for ind in results.computed:
+        d = results.diff(ind.id, SEI, ALL)
+        diff = "" if ind.additive or ind.formula == "share_all" else d.display
+        rows.append([ind.name, ind.unit, results.get(ALL, ind.id).display, results.get(SEI, ind.id).display,
+                     f"{diff} {d.unit}".strip() if diff else ""])
+    out += _grid(["指标", "单位", "全市规上工业", "战略性新兴产业", "战新 − 全市"], rows, right_from=2)
+    key = [i for i in ("enterprises", "output_value", "output_value_growth", "value_added", "revenue",
+                       "total_profit", "total_profit_growth", "profit_margin") if any(c.id == i for c in results.computed)]
+    names = {c.id: c.name for c in results.computed}
+    sectors = [s for s in results.scopes if s.scope.startswith("sector:")]
+    srows = []
+    for s in sectors:
+        row = [s.label] + [results.get(s.scope, i).display for i in key]
+        share = results.share("value_added" if "value_added" in key else "output_value", s.scope, SEI)
+        srows.append(row + [share.display])
+    share_name = "增加值占战新比重%" if "value_added" in key else "总产值占战新比重%"
+    out += ["", "分领域："] + _grid(["领域"] + [names[i] for i in key] + [share_name], srows)
+    counties = [s for s in results.scopes if s.scope.startswith("county:")]
+    if counties:
+        crow = [[s.label] + [results.get(s.scope, i).display for i in key] for s in counties]
+        out += ["", "分县区："] + _grid(["县区"] + [names[i] for i in key], crow)
+    if results.warnings:
+        out += ["", "说明："] + [f"  {w}" for w in results.warnings]
+    return "\n".join(out)
