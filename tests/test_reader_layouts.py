@@ -143,11 +143,13 @@ def test_sheet_option_chooses_the_sheet(tmp_path):
     assert len(xltools.load(path, sheet="二月").frame) == 3
 
 
-def test_header_not_in_first_row_or_column(tmp_path):
+@pytest.mark.parametrize("fmt", ["xlsx", "xls", "csv"])
+def test_header_not_in_first_row_or_column(tmp_path, fmt):
     rows = [[None] * 6, [None] * 6, [None, None, TITLE],
             [None, None, "单位名称", "营业收入", "营业成本", "利润总额"],
             [None, None, "甲", 10, 9, 1]]
-    data = xltools.load(write_xlsx(tmp_path / "offset.xlsx", rows))
+    writer = {"xlsx": write_xlsx, "xls": write_xls, "csv": write_csv}[fmt]
+    data = xltools.load(writer(tmp_path / f"offset.{fmt}", rows))
     assert col(data, "revenue_cur") == [10.0] and col(data, "row") == [5]
     assert data.columns["revenue_cur"].col == 3
 

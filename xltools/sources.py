@@ -138,27 +138,16 @@ class ExcelSource(Source):
 
     def peek(self, sheet: str, n: int = PEEK_ROWS) -> list[list[str | None]]:
         try:
-            batch = self._reader.load_sheet(sheet, header_row=None, skip_rows=0, n_rows=n,
-                                            dtypes="string", eager=True)
+            loaded = self._reader.load_sheet(sheet, header_row=None, skip_rows=0, n_rows=n, dtypes="string")
+            batch = loaded.to_arrow()
+            # fastexcel leaves out empty leading columns: map back to absolute positions.
+            offset = loaded.selected_columns[0].absolute_index if loaded.selected_columns else 0
         except Exception as exc:
             if "empty" in str(exc).lower() or "no data" in str(exc).lower():
                 return []
             raise self.fail(f"无法读取工作表：{_short(exc)}", sheet) from None
         cols = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
-        offset = self._column_offset(sheet, batch)
-        rows = []
-        for r in range(batch.num_rows):
-            row: list[str | None] = [None] * offset + [_cell_text(c[r]) for c in cols]
-            rows.append(row)
-        return rows
-
-    def _column_offset(self, sheet, batch) -> int:
-        # fastexcel drops empty leading columns; map back to absolute positions.
-        try:
-            info = self._reader.load_sheet(sheet, header_row=None, skip_rows=0, n_rows=1).available_columns()
-            return info[0].absolute_index if info else 0
-        except Exception:
-            return 0
+        return [[None] * offset + [_cell_text(c[r]) for c in cols] for r in range(batch.num_rows)]
 
     # calamine turns text such as N/A, NULL, NaN — and any text past the rows it samples to guess
     # a column's type — into empty cells of a number column; asked for text it keeps them, so
