@@ -38,6 +38,11 @@ def test_levels_and_counts(tmp_path):
     assert v(r, "all", "revenue") == pytest.approx(6100 / 100000)
     assert v(r, "sei", "output_value") == pytest.approx(1192 / 100000)
     assert v(r, "sector:新材料产业", "value_added") == pytest.approx(304 / 100000)
+    assert v(r, "all", "operating_cost") == pytest.approx(5800 / 100000)
+    assert v(r, "sei", "total_profit") == pytest.approx(97 / 100000)
+    assert v(r, "all", "total_profit") == pytest.approx(-3 / 100000)
+    assert v(r, "sei", "output_value_share") == pytest.approx(1192 / 6392 * 100)
+    assert v(r, "all", "output_value_share") == 100.0
 
 
 def test_ratio_of_sums_not_mean_of_ratios(tmp_path):

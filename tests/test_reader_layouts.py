@@ -154,6 +154,20 @@ def test_header_not_in_first_row_or_column(tmp_path, fmt):
     assert data.columns["revenue_cur"].col == 3
 
 
+def test_xlsm_macro_enabled_workbook(tmp_path):
+    xlsx = write_xlsx(tmp_path / "a.xlsx", basic_rows())
+    xlsm = tmp_path / "宏.xlsm"
+    xlsm.write_bytes(open(xlsx, "rb").read())
+    assert col(xltools.load(xlsm), "revenue_cur") == [1000.5, 2000.0, 300.25]
+
+
+def test_industry_code_forms(tmp_path):
+    rows = [["单位名称", "行业代码", "营业收入", "营业成本", "利润总额"],
+            ["甲", 3985.0, 1, 1, 0], ["乙", "C3985", 1, 1, 0], ["丙", " 3985.0 ", 1, 1, 0], ["丁", 610, 1, 1, 0]]
+    data = xltools.load(write_xlsx(tmp_path / "codes.xlsx", rows), period="2022")
+    assert col(data, "industry_code") == ["3985", "3985", "3985", "0610"]
+
+
 def test_xls_old_format(tmp_path):
     data = xltools.load(write_xls(tmp_path / "old.xls", basic_rows()))
     assert col(data, "revenue_cur") == [1000.5, 2000.0, 300.25]
@@ -234,3 +248,17 @@ def test_sample_workbook_reads(tmp_path):
     assert (data.frame["revenue_ly"] == 0).sum() >= 5
     top = data.frame["revenue_cur"].max() / data.frame["revenue_cur"].sum()
     assert top > 0.3  # one dominant smelting group
+
+
+def test_sample_is_what_its_script_makes(tmp_path):
+    """The shipped sample and its deterministic generator agree (content, not bytes: xlsxwriter may change)."""
+    import sys
+
+    from xltools.cli import sample_path
+
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).parents[1] / "workbooks" / "samples"))
+    from make_sample import make_export
+
+    fresh = xltools.load(make_export(str(tmp_path / "bureau_2022.xlsx")))
+    shipped = xltools.load(sample_path())
+    pd.testing.assert_frame_equal(fresh.frame, shipped.frame)
