@@ -60,6 +60,14 @@ def main():
     """
 
 
+def reading(path: str) -> None:
+    """Say what is being read when a person watches (big exports take seconds); quiet in pipes."""
+    if sys.stderr.isatty():
+        size = os.path.getsize(path) if os.path.exists(path) else 0
+        if size > 2_000_000:
+            click.echo(f"正在读取 {os.path.basename(path)}（{size / 1e6:.0f} MB）…", err=True)
+
+
 def input_argument(fn):
     return click.argument("input_path", metavar="INPUT", required=False,
                           type=click.Path(dir_okay=False))(fn)
@@ -91,6 +99,7 @@ def validate(input_path, period, sheet, sei_list):
     from .reader import read_bureau
 
     path = input_path or sample_path()
+    reading(path)
     data = read_bureau(path, sheet=sheet, period=period, sei_list=sei_list)
     click.echo(render_validation(data))
 
@@ -122,6 +131,7 @@ def indicators(input_path, period, sheet, sei_list, sei_map, opening, by, calend
     from .render import render_indicators
 
     path = input_path or sample_path()
+    reading(path)
     data = xltools.load(path, sheet=sheet, period=period, sei_list=sei_list, calendar_days=calendar_days)
     opening_data = xltools.load(opening) if opening else None
     results = xltools.compute(data, by_county=by == "county", sei_map=sei_map, opening=opening_data)
