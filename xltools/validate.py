@@ -9,7 +9,7 @@ import pandas as pd
 from .reader import BureauData
 
 # Industry divisions of 采矿业, 制造业 and 电力、热力、燃气及水生产和供应业 (GB/T 4754-2017): 06-46.
-INDUSTRIAL_DIVISIONS = set(range(6, 47)) - {47}
+INDUSTRIAL_DIVISIONS = set(range(6, 47))
 
 
 @dataclass
