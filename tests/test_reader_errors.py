@@ -218,3 +218,9 @@ def test_text_far_below_the_rows_calamine_samples(tmp_path):
     assert data.frame["revenue_cur"].iloc[1449] == 1234.5
     assert data.frame["operating_cost_cur"].iloc[1459] == 0.0
     assert data.blanks["operating_cost_cur"] == 1
+
+
+def test_value_that_overflows_in_the_unit_conversion_is_an_error(tmp_path):
+    rows = [[TITLE], ["单位：亿元"], ["单位名称", "营业收入", "营业成本", "利润总额"], ["甲", 1e308, 1, 1], ["乙", 5, 1, 1]]
+    err = errors_of(write_xlsx(tmp_path / "big.xlsx", rows))
+    assert [(i.row, i.column) for i in err.issues] == [(4, "营业收入")]

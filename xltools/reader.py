@@ -230,6 +230,20 @@ def _text_matches(arr: pa.Array, pattern: re.Pattern | set) -> np.ndarray:
     return pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
 
 
+def _numbers(arr, info: ColumnInfo) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A number column's cells in 千元 (persons as they are): values, blank and bad masks.
+
+    A value that overflows when its unit is converted is bad, like text.
+    """
+    values, blank, bad = to_numbers(arr)
+    factor = UNIT_FACTORS.get(info.unit or "千元", 1.0) if info.spec.kind == "money" else 1.0
+    if factor != 1.0:
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = values * factor
+        bad = bad | ~np.isfinite(values)
+    return values, blank, bad
+
+
 def _is_column_number_row(label_cells: list[pa.Array], number_cells: list) -> bool:
     """栏次 under a header: 甲/乙… in the label columns, 1, 2, 3… in the figures."""
     if not number_cells or len(number_cells[0]) == 0:
@@ -326,14 +340,7 @@ def read_bureau(path: str | os.PathLike, *, sheet: str | None = None, period: Pe
     for key, info in cols.items():
         if info.spec.kind not in NUMBER_KINDS:
             continue
-        values, blank, bad = to_numbers(data[info.col])
-        factor = UNIT_FACTORS.get(info.unit or "千元", 1.0) if info.spec.kind == "money" else 1.0
-        if factor != 1.0:
-            with np.errstate(over="ignore", invalid="ignore"):
-                values = values * factor
-            overflow = ~np.isfinite(values) & ~bad
-            bad = bad | overflow
-        numbers[key], blank_masks[key], bad_masks[key] = values, blank, bad
+        numbers[key], blank_masks[key], bad_masks[key] = _numbers(data[info.col], info)
     # Text that calamine read as empty in a number column (N/A, NULL, NaN, text past the rows it
     # sampled) is parsed from the file's own text: a number, a blank, or an error.
     by_col = {i.col: i for i in cols.values()}
@@ -354,11 +361,7 @@ def read_bureau(path: str | os.PathLike, *, sheet: str | None = None, period: Pe
                 continue
             where = rows_at[hit]
             raw = [cells[k].value for k in hit]
-            values, blank, bad = to_numbers(pa.array(raw, pa.string()))
-            factor = UNIT_FACTORS.get(info.unit or "千元", 1.0) if info.spec.kind == "money" else 1.0
-            with np.errstate(over="ignore", invalid="ignore"):
-                values = values * factor
-            bad |= ~blank & ~np.isfinite(values)
+            values, blank, bad = _numbers(pa.array(raw, pa.string()), info)
             numbers[key][where] = np.where(bad, np.nan, values)
             bad_masks[key][where] = bad
             blank_masks[key][where] = blank & ~bad
