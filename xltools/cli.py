@@ -26,13 +26,16 @@ def guarded(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from .errors import InputError
+        from .errors import InputError, OutputError
 
         try:
             return fn(*args, **kwargs)
         except InputError as exc:
             click.echo(exc.report(), err=True)
             sys.exit(2)
+        except OutputError as exc:
+            click.echo(f"无法写出结果：{exc}", err=True)
+            sys.exit(1)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
         except Exception as exc:  # a bug of ours: say so plainly
@@ -104,15 +107,21 @@ def validate(input_path, period, sheet, sei_list):
     click.echo(render_validation(data))
 
 
+def compute_options(fn):
+    fn = click.option("--calendar-days", is_flag=True, help="周转天数按日历天数计算（默认按国家统计局每月30天）。")(fn)
+    fn = click.option("--by", "by", type=click.Choice(["county"]),
+                      help="另按县区分组计算（县区及其战新产业；汇总表中为表3）。")(fn)
+    fn = click.option("--opening", metavar="F", type=click.Path(dir_okay=False),
+                      help="上年1-12月的企业数据：其期末余额作为本年年初数（按统一社会信用代码匹配）。")(fn)
+    fn = click.option("--sei-map", "sei_map", metavar="F", type=click.Path(dir_okay=False),
+                      help="行业代码—战新产业对照表（CSV：industry_code, sei_category, partial）；没有类别列和名录时使用。")(fn)
+    return fn
+
+
 @main.command(context_settings=CONTEXT)
 @input_argument
 @read_options
-@click.option("--sei-map", "sei_map", metavar="F", type=click.Path(dir_okay=False),
-              help="行业代码—战新产业对照表（CSV：industry_code, sei_category, partial）；没有类别列和名录时使用。")
-@click.option("--opening", metavar="F", type=click.Path(dir_okay=False),
-              help="上年1-12月的企业数据：其期末余额作为本年年初数（按统一社会信用代码匹配）。")
-@click.option("--by", "by", type=click.Choice(["county"]), help="另按县区分组计算（县区及其战新产业）。")
-@click.option("--calendar-days", is_flag=True, help="周转天数按日历天数计算（默认按国家统计局每月30天）。")
+@compute_options
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "table"]), default="table", show_default=True,
               help="输出格式：json（机器读取）、csv、table（终端表格）。")
 @guarded
@@ -136,6 +145,100 @@ def indicators(input_path, period, sheet, sei_list, sei_map, opening, by, calend
     opening_data = xltools.load(opening) if opening else None
     results = xltools.compute(data, by_county=by == "county", sei_map=sei_map, opening=opening_data)
     click.echo(render_indicators(results, fmt), nl=fmt != "csv")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("inputs", metavar="[INPUT]...", nargs=-1, type=click.Path(dir_okay=False))
+@read_options
+@compute_options
+@click.option("-o", "--output", metavar="OUT", type=click.Path(),
+              help="输出的工作簿；默认为当前文件夹下的“战新产业汇总表_报告期.xlsx”。用 --split 时为输出文件夹。")
+@click.option("--split", is_flag=True, help="多份数据时每个报告期写一个工作簿（默认写在同一个工作簿中）。")
+@click.option("--no-suppress", "no_suppress", is_flag=True,
+              help="不做数据保密处理（仅供内部使用，不得对外公布）。")
+@click.option("--threshold", type=click.IntRange(1, 1000), default=3, show_default=True,
+              help="数据保密阈值：企业数少于此数的范围不公布，并做次级保护。")
+@guarded
+def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days, output, split, no_suppress,
+            threshold):
+    """生成战略性新兴产业汇总表工作簿：表1、表2、（表3）、图表、说明和合计数据。
+
+    \b
+    表中每个数都是对“合计数据”表的 Excel 公式（已存计算结果），可在 Excel、WPS、LibreOffice 中核对；
+    企业数少于阈值的范围及可由合计推算的范围以“…”表示，其数据不写入文件。
+    不给 INPUT 时使用随包附带的样例数据。
+    示例：
+      xltools summary 2022年1-12月规上工业.xlsx
+      xltools summary 2022年1-12月.xlsx --by county -o 汇总表.xlsx
+      xltools summary 2022年*月.xlsx                 # 一年的月度数据写在一个工作簿中
+      xltools summary 2022年*月.xlsx --split -o 汇总表/
+    """
+    from . import summary as sm
+    from .errors import InputError
+    from .output import refuse_overwriting_inputs
+
+    paths = list(inputs) or [sample_path()]
+    if period and len(paths) > 1:
+        raise click.UsageError("多份数据时不能用 --period 指定报告期：每份数据的报告期从其标题或文件名识别")
+    if split and output and output.lower().endswith(".xlsx"):
+        raise click.UsageError("--split 时 -o 应为文件夹，每个报告期写一个工作簿")
+    if output and not split and not os.path.isdir(output):
+        refuse_overwriting_inputs([output], paths + [opening, sei_list, sei_map])
+    options = sm.Options(period=period, sheet=sheet, sei_list=sei_list, sei_map=sei_map, by_county=by == "county",
+                         calendar_days=calendar_days, suppress=not no_suppress, threshold=threshold)
+    import xltools
+
+    opening_data = xltools.load(opening) if opening else None
+    prepared, failed = [], []
+    with progress(paths, "正在读取") as bar:
+        for path in bar:
+            try:
+                p = sm.prepare(path, options, opening_data)
+                dup = sm.duplicate_period(prepared, p)
+                if dup:
+                    raise dup
+                prepared.append(p)
+            except InputError as exc:
+                failed.append((path, exc))
+    for path, exc in failed:
+        click.echo(f"{os.path.basename(path)} 未写入汇总表：\n{exc.report()}", err=True)
+    if not prepared:
+        sys.exit(2)
+    all_inputs = paths + [opening, sei_list, sei_map]
+    if split:
+        folder = output or "."
+        os.makedirs(folder, exist_ok=True)
+        for p, sheets in zip(prepared, sm.build(prepared, prefixed=False)):
+            target = os.path.join(folder, sm.default_name([p.label]))
+            sm.write(target, [sheets], all_inputs)
+            said_written(target, [p])
+    else:
+        target = output or sm.default_name([p.label for p in prepared])
+        if os.path.isdir(target):
+            target = os.path.join(target, sm.default_name([p.label for p in prepared]))
+        sm.write(target, sm.build(prepared, prefixed=len(paths) > 1), all_inputs)
+        said_written(target, prepared)
+    if failed:
+        click.echo(f"{len(failed)} 份数据有错误未写入，其余 {len(prepared)} 份已写入。", err=True)
+        sys.exit(2)
+
+
+def said_written(target: str, prepared: list) -> None:
+    withheld = sum(len(p.disclosure.withheld) for p in prepared)
+    periods = "、".join(p.label for p in prepared)
+    extra = f"；按数据保密规定不公布 {withheld} 个范围（见“说明”表）" if withheld else ""
+    if prepared and not prepared[0].disclosure.enabled:
+        extra = "；未做数据保密处理，不得对外公布"
+    click.echo(f"已写入 {target}（{periods}{extra}）")
+
+
+def progress(items, label: str):
+    """A progress bar on a terminal when there is more than one item; silent in pipes."""
+    import contextlib
+
+    if sys.stderr.isatty() and len(items) > 1:
+        return click.progressbar(items, label=label, file=sys.stderr, show_pos=True)
+    return contextlib.nullcontext(items)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -100,3 +100,10 @@ class InputError(Exception):
         total = len(self.issues)
         head = f"输入数据有 {total} 处错误：" if total > 1 else "输入数据有误："
         return "\n".join([head, *("  " + line for line in lines)])
+
+
+class OutputError(Exception):
+    """An output cannot be written (folder missing or read-only, file open in another program).
+
+    The CLI prints the message and exits with status 1; nothing half-written is left behind.
+    """

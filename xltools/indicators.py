@@ -15,7 +15,7 @@ from importlib import resources
 import numpy as np
 
 from .reader import BureauData
-from .rounding import display
+from .rounding import NULL_DISPLAY, display
 from .sei import category_names
 
 YI = 100_000.0  # 千元 per 亿元
@@ -110,6 +110,7 @@ class Results:
     scopes: list[ScopeSums]
     results: list[Result]
     computed: tuple[Indicator, ...]  # the indicators present (inputs available)
+    has_boy: dict[str, bool] = field(default_factory=dict)  # averages of (年初 + 期末) / 2 or 期末 only
     _index: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
@@ -135,8 +136,15 @@ class Results:
         return Derived(value, DIFF_UNITS.get(ind.unit, ind.unit), ind.decimals)
 
     def share(self, indicator_id: str, scope: str, of: str = SEI) -> Derived:
-        """scope's part of `of` for an additive indicator, in %; null when `of` is not positive."""
+        """scope's part of `of` for an additive indicator, in %; null when `of` is not positive.
+
+        A share of all industry that the registry defines (value_added_share…) is that
+        indicator, so every output prints the same figure.
+        """
         ind = indicator(indicator_id)
+        registered = share_indicator(ind) if of == ALL else None
+        if registered is not None and (scope, registered.id) in self._index:
+            return Derived(self.value(scope, registered.id), "%", registered.decimals)
         a, b = self.value(scope, ind.id), self.value(of, ind.id)
         value = None if a is None or b is None or b <= 0 else a / b * 100
         return Derived(value, "%", 1)
@@ -146,7 +154,22 @@ class Results:
                 "warnings": self.warnings, "results": [r.as_dict() for r in self.results]}
 
 
+def share_indicator(ind: Indicator) -> Indicator | None:
+    """The registry's share-of-all-industry indicator of an additive indicator, if any."""
+    return next((i for i in indicators() if i.formula == "share_all" and ind.formula == "sum"
+                 and i.args == ind.args), None)
+
+
 # ---------------------------------------------------------------- sums
+
+def carried(x: float) -> float:
+    """A sum as a workbook carries it: 16 significant digits (what xlsxwriter writes).
+
+    Every face computes from these same doubles, so a figure recalculated by Excel
+    or LibreOffice from the sums sheet is the engine's figure to the last bit.
+    """
+    return float(f"{x:.16g}")
+
 
 def _scopes(data: BureauData, by_county: bool) -> list[tuple[str, str, np.ndarray]]:
     f = data.frame
@@ -175,11 +198,11 @@ def scope_sums(data: BureauData, by_county: bool = False) -> list[ScopeSums]:
     profit = arrays.get("total_profit_cur")
     out = []
     for scope, label, mask in _scopes(data, by_county):
-        sums = {k: math.fsum(a[mask]) for k, a in arrays.items()}
+        sums = {k: carried(math.fsum(a[mask])) for k, a in arrays.items()}
         if profit is not None:
             p = profit[mask]
             loss = p < 0
-            loss_n, loss_amt = int(loss.sum()), -math.fsum(p[loss])
+            loss_n, loss_amt = int(loss.sum()), carried(-math.fsum(p[loss]))
         else:
             loss_n, loss_amt = 0, 0.0
         out.append(ScopeSums(scope, label, int(mask.sum()), loss_n, loss_amt, sums))
@@ -238,6 +261,97 @@ def evaluate(ind: Indicator, s: ScopeSums, all_sums: ScopeSums, period, has_boy:
     raise ValueError(f"unknown formula {f!r} of {ind.id}")
 
 
+# ---------------------------------------------------------------- the same formulas in Excel
+# Each indicator once more, as an Excel formula over the cells of a sheet of scope sums,
+# operation for operation in the order evaluate() computes it, so that Excel, WPS and
+# LibreOffice arrive at the engine's doubles. The LibreOffice recalculation test holds
+# the two together for every indicator and scope.
+
+@dataclass(frozen=True)
+class ExcelExpr:
+    expr: str                    # the unrounded value
+    null_if: tuple[str, ...]     # conditions under which the engine gives null
+
+
+class ExcelFormulas:
+    """ref(scope, key) -> cell address of a sum ("enterprises", "loss_enterprises",
+    "loss_amount" or a column key such as "revenue_cur"); months and days: addresses
+    of the period's parameters."""
+
+    def __init__(self, ref, months: str, days: str, has_boy: dict[str, bool]):
+        self.ref, self.months, self.days, self.has_boy = ref, months, days, has_boy
+
+    def _avg(self, scope: str, balance: str) -> str:
+        eop = self.ref(scope, f"{balance}_cur")
+        return f"(({self.ref(scope, f'{balance}_boy')}+{eop})/2)" if self.has_boy.get(balance) else eop
+
+    def value(self, scope: str, indicator_id: str) -> ExcelExpr:
+        ind = indicator(indicator_id)
+        f, a = ind.formula, ind.args
+        r = lambda key: self.ref(scope, key)  # noqa: E731
+        n = r("enterprises")
+        if f == "count":
+            return ExcelExpr(n, ())
+        empty = (f"{n}=0",)
+        if f == "loss_count":
+            return ExcelExpr(r("loss_enterprises"), empty)
+        if f == "loss_ratio":
+            return ExcelExpr(f"{r('loss_enterprises')}/{n}*100", empty)
+        if f == "loss_amount":
+            return ExcelExpr(f"{r('loss_amount')}/{YI:.0f}", empty)
+        if f == "sum":
+            return ExcelExpr(f"{r(a[0] + '_cur')}/{YI:.0f}", empty)
+        if f == "growth":
+            cur, ly = r(f"{a[0]}_cur"), r(f"{a[0]}_ly")
+            return ExcelExpr(f"({cur}-{ly})/{ly}*100", empty + (f"{ly}<=0",))
+        if f in ("ratio", "ratio_ly"):
+            per = "_cur" if f == "ratio" else "_ly"
+            num, den = r(a[0] + per), r(a[1] + per)
+            return ExcelExpr(f"{num}/{den}*100", empty + (f"{den}=0",))
+        if f == "ratio_change":
+            n1, d1, n2, d2 = r(a[0] + "_cur"), r(a[1] + "_cur"), r(a[0] + "_ly"), r(a[1] + "_ly")
+            return ExcelExpr(f"{n1}/{d1}*100-{n2}/{d2}*100", empty + (f"{d1}=0", f"{d2}=0"))
+        if f == "days":
+            flow = r(f"{a[1]}_cur")
+            return ExcelExpr(f"{self.days}*{self._avg(scope, a[0])}/{flow}", empty + (f"{flow}=0",))
+        if f == "per_100_assets":
+            assets = self._avg(scope, a[1])
+            return ExcelExpr(f"{r(a[0] + '_cur')}/{assets}/{self.months}*12*100", empty + (f"{assets}=0",))
+        if f == "per_employee":
+            people = r(f"{a[1]}_cur")
+            return ExcelExpr(f"{r(a[0] + '_cur')}/10/{people}/{self.months}*12", empty + (f"{people}=0",))
+        if f == "share_all":
+            total = self.ref(ALL, f"{a[0]}_cur")
+            return ExcelExpr(f"{r(a[0] + '_cur')}/{total}*100", empty + (f"{total}=0",))
+        raise ValueError(f"unknown formula {f!r} of {ind.id}")
+
+    def diff(self, indicator_id: str, scope: str, reference: str) -> ExcelExpr:
+        """Results.diff in Excel."""
+        a, b = self.value(scope, indicator_id), self.value(reference, indicator_id)
+        return ExcelExpr(f"({a.expr})-({b.expr})", _union(a.null_if, b.null_if))
+
+    def share(self, indicator_id: str, scope: str, of: str = SEI) -> ExcelExpr:
+        """Results.share in Excel."""
+        registered = share_indicator(indicator(indicator_id)) if of == ALL else None
+        if registered is not None:
+            return self.value(scope, registered.id)
+        a, b = self.value(scope, indicator_id), self.value(of, indicator_id)
+        return ExcelExpr(f"({a.expr})/({b.expr})*100", _union(a.null_if, b.null_if, (f"({b.expr})<=0",)))
+
+    @staticmethod
+    def cell(e: ExcelExpr, decimals: int) -> str:
+        """The formula of a published cell: rounded as displayed, `—` where the engine gives null."""
+        rounded = f"ROUND({e.expr},{decimals})"
+        if not e.null_if:
+            return "=" + rounded
+        cond = e.null_if[0] if len(e.null_if) == 1 else f"OR({','.join(e.null_if)})"
+        return f'=IF({cond},"{NULL_DISPLAY}",{rounded})'
+
+
+def _union(*groups: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c for g in groups for c in g))
+
+
 # ---------------------------------------------------------------- compute
 
 def compute(data: BureauData, *, by_county: bool = False, warnings: list[str] | None = None) -> Results:
@@ -257,7 +371,7 @@ def compute(data: BureauData, *, by_county: bool = False, warnings: list[str] | 
         else:
             computed.append(ind)
     for key, names in missing.items():
-        warnings.append(f"缺少{_column_name(key, specs)}列，未计算：{'、'.join(names)}")
+        warnings.append(f"缺少{column_label(key, specs)}列，未计算：{'、'.join(names)}")
     has_boy = {b: f"{b}_boy" in present for b in ("finished_goods", "receivables", "total_assets")}
     averaged = [ind.name for ind in computed if ind.formula in ("days", "per_100_assets")]
     if averaged:
@@ -265,10 +379,10 @@ def compute(data: BureauData, *, by_county: bool = False, warnings: list[str] | 
         without = [b for b, v in has_boy.items() if not v and f"{b}_cur" in present]
         if without:
             warnings.append("平均余额按期末数计算（文件中没有年初数；可用 --opening 提供上年1-12月数据）："
-                            + "、".join(_column_name(f"{b}_cur", specs).replace("(本期)", "") for b in without))
+                            + "、".join(column_label(f"{b}_cur", specs).replace("(本期)", "") for b in without))
         if with_boy:
             warnings.append("平均余额按（年初数 + 期末数）÷ 2 计算："
-                            + "、".join(_column_name(f"{b}_cur", specs).replace("(本期)", "") for b in with_boy))
+                            + "、".join(column_label(f"{b}_cur", specs).replace("(本期)", "") for b in with_boy))
     if data.period.calendar_days:
         warnings.append(f"天数按日历天数计算（{data.period.days} 天），不是国家统计局的每月30天口径")
     scopes = scope_sums(data, by_county)
@@ -283,10 +397,16 @@ def compute(data: BureauData, *, by_county: bool = False, warnings: list[str] | 
                 value = int(value)
             results.append(Result(s.scope, s.label, ind.id, ind.name, ind.unit, value,
                                   display(value, ind.decimals), ind.decimals))
-    return Results(data.source, data.period, data.classification, warnings, scopes, results, tuple(computed))
+    return Results(data.source, data.period, data.classification, warnings, scopes, results, tuple(computed),
+                   has_boy)
 
 
-def _column_name(key: str, specs) -> str:
+def column_label(key: str, specs=None) -> str:
+    """revenue_ly -> 营业收入(上年同期)."""
+    if specs is None:
+        from .columns import column_specs
+
+        specs = column_specs()
     cid, _, per = key.rpartition("_")
     spec = specs.get(cid)
     label = spec.label if spec else key

@@ -1,0 +1,86 @@
+"""`xltools summary`: the standardised sector summary workbook of one or several exports.
+
+read → compute → disclosure plan → table descriptions → xlsxwriter, one sheet set per
+period. Inputs are read first, all of them, so that a bad input is reported before
+anything is written; each output is written to a temporary file and renamed.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from .disclosure import DEFAULT_THRESHOLD, plan
+from .errors import InputError, Issue
+from .output import atomic_path, refuse_overwriting_inputs
+from .tables import SheetSet, SourceInfo, sheet_set
+
+OUTPUT_STEM = "战新产业汇总表"
+
+
+@dataclass
+class Options:
+    period: str | None = None
+    sheet: str | None = None
+    sei_list: str | None = None
+    sei_map: str | None = None
+    by_county: bool = False
+    calendar_days: bool = False
+    suppress: bool = True
+    threshold: int = DEFAULT_THRESHOLD
+
+
+@dataclass
+class Prepared:
+    path: str
+    results: object
+    disclosure: object
+    info: SourceInfo
+
+    @property
+    def label(self) -> str:
+        return self.results.period.label
+
+
+def prepare(path: str, options: Options, opening=None) -> Prepared:
+    """Read and compute one export; raises InputError for bad input."""
+    import xltools
+
+    data = xltools.load(path, sheet=options.sheet, period=options.period, sei_list=options.sei_list,
+                        calendar_days=options.calendar_days)
+    results = xltools.compute(data, by_county=options.by_county, sei_map=options.sei_map, opening=opening)
+    if options.by_county and "county" not in data.frame.columns:
+        results.warnings.append("数据中没有县(区)列，未生成表3")
+    disclosure = plan(results, enabled=options.suppress, threshold=options.threshold)
+    info = SourceInfo(data.source, data.sheet, data.period.label, data.period_from, data.enterprises,
+                      list(data.notes))
+    return Prepared(path, results, disclosure, info)
+
+
+def build(prepared: list[Prepared], *, prefixed: bool) -> list[SheetSet]:
+    return [sheet_set(p.results, p.disclosure, p.info, prefix=p.label if prefixed else "") for p in prepared]
+
+
+def write(path: str, sets: list[SheetSet], inputs: list[str]) -> None:
+    """All sheet sets into one workbook at `path`, atomically."""
+    from .xlsx import write_workbook
+
+    refuse_overwriting_inputs([path], inputs)
+    tables = [t for s in sets for t in s.tables]
+    title = "战略性新兴产业主要经济指标 " + "、".join(s.period_label for s in sets)
+    with atomic_path(path) as tmp:
+        write_workbook(tmp, tables, title=title)
+
+
+def default_name(labels: list[str]) -> str:
+    if len(labels) == 1:
+        return f"{OUTPUT_STEM}_{labels[0]}.xlsx"
+    return f"{OUTPUT_STEM}_{labels[0]}至{labels[-1]}.xlsx"
+
+
+def duplicate_period(prepared: list[Prepared], new: Prepared) -> InputError | None:
+    for p in prepared:
+        if p.label == new.label:
+            return InputError(Issue(f"报告期 {new.label} 与 {os.path.basename(p.path)} 相同，"
+                                    "同一工作簿中每个报告期只能有一份数据（可用 --split 分别写出）",
+                                    file=os.path.basename(new.path)))
+    return None

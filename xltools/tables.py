@@ -1,0 +1,458 @@
+"""The publication tables as descriptions: what each cell holds, not how it is written.
+
+One description of each table, several targets: xlsx.py writes them into a new
+workbook with xlsxwriter; the ribbon macros write the same tables into an open
+workbook. Cells carry an Excel formula (over the sums sheet that the workbook
+carries), the value the engine computed for it (cached, rounded as published),
+and the decimals to show. Nothing here computes an indicator: values come from
+Results, formulas from indicators.ExcelFormulas.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .disclosure import Disclosure
+from .errors import column_letter
+from .indicators import ALL, DIFF_UNITS, SEI, ExcelExpr, ExcelFormulas, Results, column_label, indicator, indicators
+from .rounding import NULL_DISPLAY, WITHHELD_DISPLAY, rounded
+from .sei import category_names
+
+
+@dataclass
+class Cell:
+    value: object = None            # cached value: a number, a text, or None for an empty cell
+    formula: str | None = None      # "=…" over the sums sheet
+    decimals: int | None = None     # number format of a figure
+    style: str = "figure"           # figure | name | subname | unit | text | section | sum | param
+    span: bool = False              # merged across the table's width (说明 sections and paragraphs)
+
+
+@dataclass
+class Header:
+    row: int                        # 0-based within the header block
+    col: int
+    last_row: int
+    last_col: int
+    text: str
+
+
+@dataclass
+class Chart:
+    title: str
+    kind: str                       # bar | column
+    categories: tuple[int, int]     # data column and number of rows, in this table's data block
+    series: list[tuple[str, int]]   # (name, data column)
+    y_title: str = "%"
+
+
+@dataclass
+class Table:
+    sheet: str
+    title: str
+    subtitle: tuple[str, str]       # left (period), right (unit)
+    header: list[Header]
+    header_rows: int
+    rows: list[list[Cell]]
+    widths: list[float]
+    notes: list[str] = field(default_factory=list)
+    pre_rows: list[list[Cell]] = field(default_factory=list)   # between subtitle and header (parameters)
+    charts: list[Chart] = field(default_factory=list)
+    print_table: bool = True
+
+    @property
+    def columns(self) -> int:
+        return len(self.widths)
+
+    # The layout every target follows (0-based rows): title, subtitle, parameters and a blank
+    # row if any, the header, the data, a blank row, the notes.
+    def pre_row(self, i: int) -> int:
+        return 2 + i
+
+    @property
+    def header_row(self) -> int:
+        return 2 + (len(self.pre_rows) + 1 if self.pre_rows else 0)
+
+    @property
+    def first_data_row(self) -> int:
+        return self.header_row + self.header_rows
+
+    @property
+    def notes_row(self) -> int:
+        return self.first_data_row + len(self.rows) + 1
+
+
+def quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def address(sheet: str | None, row: int, col: int) -> str:
+    a = f"${column_letter(col)}${row + 1}"
+    return f"{quote_sheet(sheet)}!{a}" if sheet else a
+
+
+# ---------------------------------------------------------------- the sums sheet
+
+COUNT_KEYS = {"enterprises": "企业单位数(个)", "loss_enterprises": "亏损企业数(个)",
+              "loss_amount": "亏损企业亏损额(千元)"}
+
+
+class Sums:
+    """The sheet of scope sums that every formula refers to. Only published scopes are on it."""
+
+    def __init__(self, results: Results, disclosure: Disclosure, sheet: str):
+        self.sheet = sheet
+        self.scopes = [s for s in results.scopes if not disclosure.is_withheld(s.scope)]
+        keys = sorted({k for s in results.scopes for k in s.sums}, key=_key_order)
+        self.keys = list(COUNT_KEYS) + keys
+        self.row_of = {s.scope: i for i, s in enumerate(self.scopes)}
+        self.col_of = {k: 2 + i for i, k in enumerate(self.keys)}
+        p = results.period
+        self.table = Table(
+            sheet, "各范围企业数据合计", (p.label, "金额单位：千元"),
+            [Header(0, 0, 0, 0, "范围"), Header(0, 1, 0, 1, "范围代码")]
+            + [Header(0, 2 + i, 0, 2 + i, _sum_label(k)) for i, k in enumerate(self.keys)],
+            1,
+            [[Cell(s.label, style="name"), Cell(s.scope, style="text")]
+             + [Cell(_sum_value(s, k), style="sum") for k in self.keys] for s in self.scopes],
+            [24, 30] + [14] * len(self.keys),
+            notes=["本表是表1—表3全部公式的计算依据：每个指标都是对本表单元格的公式。只含公布的范围；"
+                   "按规定不公布的范围，其合计数不在本文件中。平均用工人数单位为人。"],
+            pre_rows=[[Cell("累计月数", style="name"), Cell(p.months, style="param", decimals=0)],
+                      [Cell("计算天数", style="name"), Cell(p.days, style="param", decimals=0)]],
+            print_table=False)
+        self.months = address(sheet, self.table.pre_row(0), 1)
+        self.days = address(sheet, self.table.pre_row(1), 1)
+        self._first = self.table.first_data_row
+
+    def ref(self, scope: str, key: str) -> str:
+        if scope not in self.row_of:
+            raise KeyError(f"scope {scope} is withheld or unknown")  # a bug: withheld scopes get no formula
+        if key not in self.col_of:
+            return "0"  # a column the export does not carry sums to 0, as in the engine
+        return address(self.sheet, self._first + self.row_of[scope], self.col_of[key])
+
+
+def _key_order(key: str) -> tuple:
+    from .columns import column_specs
+
+    ids = list(column_specs())
+    cid, _, per = key.rpartition("_")
+    return (ids.index(cid) if cid in ids else len(ids), ["cur", "ly", "boy"].index(per) if per in
+            ("cur", "ly", "boy") else 3)
+
+
+def _sum_label(key: str) -> str:
+    if key in COUNT_KEYS:
+        return COUNT_KEYS[key]
+    return column_label(key)
+
+
+def _sum_value(s, key: str):
+    if key == "enterprises":
+        return s.enterprises
+    if key == "loss_enterprises":
+        return s.loss_enterprises
+    if key == "loss_amount":
+        return s.loss_amount
+    return s.sums[key]
+
+
+# ---------------------------------------------------------------- figures
+
+class Figures:
+    """Cells of published figures: the engine's value, rounded, with its formula; `…` when withheld."""
+
+    def __init__(self, results: Results, disclosure: Disclosure, sums: Sums):
+        self.r, self.d = results, disclosure
+        self.xl = ExcelFormulas(sums.ref, sums.months, sums.days, results.has_boy)
+        self.computed = {i.id for i in results.computed}
+
+    def has(self, indicator_id: str | None) -> bool:
+        return indicator_id is not None and indicator_id in self.computed
+
+    def _cell(self, scopes: tuple[str, ...], value, expr_fn, decimals: int) -> Cell:
+        if any(self.d.is_withheld(s) for s in scopes):
+            return Cell(WITHHELD_DISPLAY)
+        expr: ExcelExpr = expr_fn()
+        shown = NULL_DISPLAY if value is None else rounded(value, decimals)
+        if shown != NULL_DISPLAY and decimals == 0:
+            shown = int(shown)
+        return Cell(shown, ExcelFormulas.cell(expr, decimals), decimals)
+
+    def value(self, scope: str, indicator_id: str) -> Cell:
+        res = self.r.get(scope, indicator_id)
+        return self._cell((scope,), res.value, lambda: self.xl.value(scope, indicator_id), res.decimals)
+
+    def diff(self, indicator_id: str, scope: str, reference: str) -> Cell:
+        d = self.r.diff(indicator_id, scope, reference)
+        return self._cell((scope, reference), d.value, lambda: self.xl.diff(indicator_id, scope, reference),
+                          d.decimals)
+
+    def share(self, indicator_id: str, scope: str, of: str) -> Cell:
+        d = self.r.share(indicator_id, scope, of)
+        return self._cell((scope, of), d.value, lambda: self.xl.share(indicator_id, scope, of), d.decimals)
+
+
+def growth_of(indicator_id: str) -> str | None:
+    ind = indicator(indicator_id)
+    if ind.formula != "sum":
+        return None
+    return next((i.id for i in indicators() if i.formula == "growth" and i.args == ind.args), None)
+
+
+def blank() -> Cell:
+    return Cell(None)
+
+
+# ---------------------------------------------------------------- 表1
+
+TABLE1_ROWS = ("enterprises", "loss_enterprises", "loss_ratio", "loss_amount", "output_value", "value_added",
+               "revenue", "operating_cost", "total_profit", "profit_margin", "profit_margin_ly",
+               "cost_per_100_revenue", "debt_ratio", "debt_ratio_change", "inventory_turnover_days",
+               "receivable_days", "revenue_per_100_assets", "revenue_per_employee")
+
+
+def table1(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) -> Table:
+    header = [Header(0, 0, 1, 0, "指标名称"), Header(0, 1, 1, 1, "计量单位"),
+              Header(0, 2, 0, 3, "全市规模以上工业"), Header(1, 2, 1, 2, "本期"), Header(1, 3, 1, 3, "同比增长(%)"),
+              Header(0, 4, 0, 6, "战略性新兴产业"), Header(1, 4, 1, 4, "本期"), Header(1, 5, 1, 5, "同比增长(%)"),
+              Header(1, 6, 1, 6, "占全市比重(%)"),
+              Header(0, 7, 0, 8, "战新产业比全市高(+)低(−)"), Header(1, 7, 1, 7, "差值"), Header(1, 8, 1, 8, "单位")]
+    rows = []
+    for iid in TABLE1_ROWS:
+        if not fig.has(iid):
+            continue
+        ind = indicator(iid)
+        growth = growth_of(iid)
+        row = [Cell(ind.name, style="name"), Cell(ind.unit, style="unit"), fig.value(ALL, iid)]
+        row.append(fig.value(ALL, growth) if fig.has(growth) else blank())
+        row.append(fig.value(SEI, iid))
+        row.append(fig.value(SEI, growth) if fig.has(growth) else blank())
+        row.append(fig.share(iid, SEI, ALL) if ind.additive else blank())
+        if ind.additive and fig.has(growth):
+            row += [fig.diff(growth, SEI, ALL), Cell("百分点", style="unit")]
+        elif not ind.additive:
+            row += [fig.diff(iid, SEI, ALL), Cell(DIFF_UNITS.get(ind.unit, ind.unit), style="unit")]
+        else:
+            row += [blank(), blank()]
+        rows.append(row)
+    notes = ["注：1. 增长速度按可比口径计算（本期企业与其上年同期数据比较）。2. 战新产业比全市的差值：比率指标为指标值之差，"
+             "总量指标为增长速度之差（百分点）。3. “—”表示不适用或无法计算（分母为0，或上年同期利润总额不大于0）。"]
+    note = fig.d.note(labels)
+    if note:
+        notes.append(note)
+    return Table(sheet, "表1  战略性新兴产业主要经济指标", (period_label, "金额单位：亿元"), header, 2, rows,
+                 [26, 9, 12, 11, 12, 11, 12, 12, 8], notes)
+
+
+# ---------------------------------------------------------------- 表2
+
+def _sector_columns(fig: Figures) -> list[tuple[str | None, str, object]]:
+    """(group, sub-header, cell function of (scope, is_total)) for the columns of 表2."""
+    cols: list = [(None, "企业单位数(个)", lambda s, t: fig.value(s, "enterprises"))]
+
+    def level(iid, group, with_share, with_gap):
+        if not fig.has(iid):
+            return
+        cols.append((group, "本期(亿元)", lambda s, t: fig.value(s, iid)))
+        g = growth_of(iid)
+        if fig.has(g):
+            cols.append((group, "同比增长(%)", lambda s, t: fig.value(s, g)))
+        if with_share:
+            cols.append((group, "占战新比重(%)", lambda s, t: blank() if t else fig.share(iid, s, SEI)))
+        if with_gap and fig.has(g):
+            cols.append((group, "增速比战新高(+)低(−)(百分点)", lambda s, t: blank() if t else fig.diff(g, s, SEI)))
+
+    level("output_value", "工业总产值", True, False)
+    level("value_added", "工业增加值", True, False)
+    level("revenue", "营业收入", False, False)
+    level("total_profit", "利润总额", True, True)
+    if fig.has("profit_margin"):
+        cols.append(("营业收入利润率", "本期(%)", lambda s, t: fig.value(s, "profit_margin")))
+        cols.append(("营业收入利润率", "比战新高(+)低(−)(百分点)",
+                     lambda s, t: blank() if t else fig.diff("profit_margin", s, SEI)))
+    return cols
+
+
+def _grouped_header(first: str, cols: list) -> list[Header]:
+    header = [Header(0, 0, 1, 0, first)]
+    c = 1
+    while c <= len(cols):
+        group = cols[c - 1][0]
+        if group is None:
+            header.append(Header(0, c, 1, c, cols[c - 1][1]))
+            c += 1
+            continue
+        end = c
+        while end < len(cols) and cols[end][0] == group:
+            end += 1
+        header.append(Header(0, c, 0, end, group))
+        header += [Header(1, k, 1, k, cols[k - 1][1]) for k in range(c, end + 1)]
+        c = end + 1
+    return header
+
+
+def table2(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) -> Table:
+    cols = _sector_columns(fig)
+    rows = [[Cell("战略性新兴产业合计", style="name")] + [fn(SEI, True) for _, _, fn in cols]]
+    for name in category_names():
+        scope = f"sector:{name}"
+        rows.append([Cell(name, style="subname")] + [fn(scope, False) for _, _, fn in cols])
+    notes = ["注：1. 占战新比重为本产业占战略性新兴产业合计的比重；增速和利润率的高低为与战略性新兴产业合计比较。"
+             "2. 各产业企业按《战略性新兴产业分类(2018)》划分，一个企业只归入一个产业。"
+             "3. “—”表示不适用或无法计算。"]
+    note = fig.d.note(labels)
+    if note:
+        notes.append(note)
+    return Table(sheet, "表2  战略性新兴产业分产业主要经济指标", (period_label, "金额单位：亿元"),
+                 _grouped_header("产业类别", cols), 2, rows, [24] + [11] * len(cols), notes)
+
+
+# ---------------------------------------------------------------- 表3
+
+def table3(fig: Figures, sheet: str, period_label: str, labels: dict[str, str], counties: list[str]) -> Table:
+    share_of = "value_added" if fig.has("value_added") else "output_value"
+    part = [("enterprises", "企业单位数(个)"), ("output_value", "工业总产值(亿元)"),
+            ("output_value_growth", "同比增长(%)"), ("total_profit", "利润总额(亿元)"),
+            ("profit_margin", "营业收入利润率(%)")]
+    part = [p for p in part if fig.has(p[0])]
+    cols = [("规模以上工业", sub, (lambda iid: lambda a, b: fig.value(a, iid))(iid)) for iid, sub in part]
+    cols += [("其中：战略性新兴产业", sub, (lambda iid: lambda a, b: fig.value(b, iid))(iid)) for iid, sub in part]
+    if fig.has(share_of):
+        what = "增加值" if share_of == "value_added" else "总产值"
+        cols.append(("其中：战略性新兴产业", f"{what}占本地区比重(%)", lambda a, b: fig.share(share_of, b, a)))
+    rows = [[Cell("全市", style="name")] + [fn(ALL, SEI) for _, _, fn in cols]]
+    for c in counties:
+        rows.append([Cell(c, style="subname")] + [fn(f"county:{c}", f"county:{c}/sei") for _, _, fn in cols])
+    notes = ["注：县区按数据中的县(区)列汇总；“—”表示不适用或无法计算。"]
+    note = fig.d.note(labels)
+    if note:
+        notes.append(note)
+    return Table(sheet, "表3  分县区规模以上工业和战略性新兴产业主要经济指标", (period_label, "金额单位：亿元"),
+                 _grouped_header("县区", cols), 2, rows, [16] + [11] * len(cols), notes)
+
+
+# ---------------------------------------------------------------- 图表
+
+def chart_table(fig: Figures, sheet: str, period_label: str) -> Table | None:
+    """The data behind the charts (published, non-empty categories only) and the charts over it."""
+    share_of = "value_added" if fig.has("value_added") else "output_value"
+    what = "增加值" if share_of == "value_added" else "总产值"
+    cols = []
+    if fig.has(share_of):
+        cols.append((f"{what}占战新比重(%)", lambda s: fig.share(share_of, s, SEI)))
+    if fig.has("total_profit"):
+        cols.append(("利润总额占战新比重(%)", lambda s: fig.share("total_profit", s, SEI)))
+    growth_cols = []
+    for iid, name in (("output_value_growth", "工业总产值增速(%)"), ("total_profit_growth", "利润总额增速(%)")):
+        if fig.has(iid):
+            growth_cols.append((name, (lambda i: lambda s: fig.value(s, i))(iid)))
+    if not cols and not growth_cols:
+        return None
+    scopes = [f"sector:{n}" for n in category_names()
+              if not fig.d.is_withheld(f"sector:{n}") and fig.r.sums_of(f"sector:{n}").enterprises > 0]
+    if not scopes:
+        return None
+    all_cols = cols + growth_cols
+    rows = [[Cell(s.split(":", 1)[1], style="name")] + [fn(s) for _, fn in all_cols] for s in scopes]
+    header = [Header(0, 0, 0, 0, "产业类别")] + [Header(0, i + 1, 0, i + 1, n) for i, (n, _) in enumerate(all_cols)]
+    charts = []
+    if cols:
+        charts.append(Chart("各产业占战略性新兴产业比重", "bar", (0, len(rows)),
+                            [(n, i + 1) for i, (n, _) in enumerate(cols)]))
+    if growth_cols:
+        charts.append(Chart("各产业增长速度", "column", (0, len(rows)),
+                            [(n, len(cols) + i + 1) for i, (n, _) in enumerate(growth_cols)]))
+    notes = ["图中只含有企业且公布数据的产业；数据为表2中的同一公式。"]
+    return Table(sheet, "战略性新兴产业分产业结构和增速", (period_label, ""), header, 1, rows,
+                 [22] + [13] * len(all_cols), notes, charts=charts)
+
+
+# ---------------------------------------------------------------- 说明
+
+CLASSIFICATION = {"column": "数据中的战略性新兴产业类别列", "list": "战略性新兴产业企业名录（--sei-list）",
+                  "industry-code": "按行业代码估算（对照表，结果为估算，正式口径请使用企业名录）",
+                  None: "无法划分（数据中没有类别列和行业代码列）"}
+
+
+@dataclass
+class SourceInfo:
+    source: str
+    sheet: str
+    period_label: str
+    period_from: str
+    enterprises: int
+    notes: list[str]
+
+
+def notes_table(results: Results, disclosure: Disclosure, info: SourceInfo, sheet: str, sums_sheet: str,
+                labels: dict[str, str]) -> Table:
+    p = results.period
+    rows: list[list[Cell]] = []
+
+    def section(text):
+        rows.append([Cell(text, style="section", span=True)])
+
+    def para(text):
+        rows.append([Cell(text, style="text", span=True)])
+
+    section("一、数据来源")
+    frm = {"option": "命令行 --period 指定", "title": "由表格标题识别", "file name": "由文件名识别"}.get(
+        info.period_from, info.period_from)
+    for line in (f"数据文件：{info.source}（工作表：{info.sheet}）", f"报告期：{p.label}（{frm}）",
+                 f"企业单位数：{info.enterprises} 家", f"战略性新兴产业划分：{CLASSIFICATION.get(results.classification)}",
+                 f"计算天数：{p.days} 天（{'日历天数' if p.calendar_days else '按国家统计局口径每月30天'}），累计月数：{p.months}"):
+        para(line)
+    for n in info.notes:
+        para(n)
+    section("二、指标解释")
+    rows.append([Cell("指标", style="section"), Cell("计量单位", style="section"),
+                 Cell("计算公式", style="section"), Cell("小数位数", style="section")])
+    for ind in results.computed:
+        rows.append([Cell(ind.name, style="name"), Cell(ind.unit, style="unit"), Cell(ind.definition, style="text"),
+                     Cell(ind.decimals, style="param", decimals=0)])
+    section("三、表中派生数的算法")
+    for line in ("同比增长(%)：(本期合计 ÷ 上年同期合计 − 1) × 100，上年同期为同一批企业的数据（可比口径）。",
+                 "占比重(%)：本范围合计 ÷ 上级范围合计 × 100。",
+                 "高(+)低(−)：本范围指标值 − 比较范围指标值；百分比指标的差为百分点，元、天指标的差为元、天。",
+                 "每个数都先用未舍入的数计算，再四舍五入到所示位数（ROUND，逢五进一）。",
+                 f"表1—表3的每个数都是对“{sums_sheet}”表的Excel公式，点击单元格即可看到算法，数值可在Excel、WPS、LibreOffice中重算核对。"):
+        para(line)
+    section("四、符号说明")
+    para("“—”表示不适用或无法计算（分母为0；上年同期利润总额不大于0时不计算增速）。")
+    section("五、数据保密")
+    note = disclosure.note(labels)
+    para(note if note else "本表未做数据保密处理（使用了 --no-suppress），不得对外公布。")
+    if results.warnings:
+        section("六、提示")
+        for w in results.warnings:
+            para(w)
+    return Table(sheet, "说明", (p.label, ""), [], 0, rows, [26, 10, 70, 10], print_table=True)
+
+
+# ---------------------------------------------------------------- the whole set
+
+@dataclass
+class SheetSet:
+    period_label: str
+    tables: list[Table]
+    sums: Sums
+
+
+def sheet_set(results: Results, disclosure: Disclosure, info: SourceInfo, *, prefix: str = "") -> SheetSet:
+    """Every sheet of one period's summary, in workbook order; prefix distinguishes periods in one workbook."""
+    label = results.period.label
+    sums = Sums(results, disclosure, f"{prefix}合计数据")
+    fig = Figures(results, disclosure, sums)
+    labels = {s.scope: s.label for s in results.scopes}
+    tables = [table1(fig, f"{prefix}表1", label, labels), table2(fig, f"{prefix}表2", label, labels)]
+    counties = [s.scope.split(":", 1)[1] for s in results.scopes
+                if s.scope.startswith("county:") and not s.scope.endswith("/sei")]
+    if counties:
+        tables.append(table3(fig, f"{prefix}表3", label, labels, counties))
+    charts = chart_table(fig, f"{prefix}图表", label)
+    if charts is not None:
+        tables.append(charts)
+    tables.append(notes_table(results, disclosure, info, f"{prefix}说明", sums.sheet, labels))
+    tables.append(sums.table)
+    return SheetSet(label, tables, sums)
