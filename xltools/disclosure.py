@@ -7,6 +7,11 @@ rest), and in any relation a single unknown term is recoverable by subtraction.
 So every relation whose hidden terms include a withheld scope or a small
 remainder must hide at least two terms holding at least `threshold` enterprises
 together; while one does not, the smallest published part is withheld too.
+Then an exact test: the published scopes are sums over groups of enterprises
+(category × county); whatever lies in their linear span is computable by
+addition and subtraction, so no withheld scope and no union of groups with
+fewer than `threshold` enterprises may lie in it (this catches what relations
+miss, e.g. a county's SEI minus a category that sits wholly inside that county).
 A scope without enterprises reveals nothing and is never withheld.
 """
 from __future__ import annotations
@@ -16,6 +21,7 @@ from dataclasses import dataclass, field
 from .indicators import ALL, SEI, Results
 
 DEFAULT_THRESHOLD = 3
+EXACT_TEST_CELLS = 200_000
 
 
 @dataclass
@@ -72,6 +78,82 @@ def relations(results: Results) -> list[list[Term]]:
     return out
 
 
+def _members(scope: str, group: tuple[str | None, str | None]) -> bool:
+    """Whether the enterprises of (category, county) belong to a scope."""
+    cat, county = group
+    if scope == ALL:
+        return True
+    if scope == SEI:
+        return cat is not None
+    kind, _, name = scope.partition(":")
+    if kind == "sector":
+        return cat == name
+    if kind == "county":
+        c, _, sei = name.partition("/")
+        return county == c and (not sei or cat is not None)
+    return False
+
+
+def small_unions(groups: dict, threshold: int, limit: int = 20000) -> list[tuple]:
+    """Every union of groups holding 1 to threshold−1 enterprises (at most `limit` of them)."""
+    small = sorted((g for g, n in groups.items() if 0 < n < threshold), key=lambda g: (str(g[0]), str(g[1])))
+    out: list[tuple] = []
+
+    def walk(start: int, chosen: tuple, total: int) -> None:
+        for i in range(start, len(small)):
+            if len(out) >= limit:
+                return
+            n = total + groups[small[i]]
+            if n < threshold:
+                out.append(chosen + (small[i],))
+                walk(i + 1, chosen + (small[i],), n)
+
+    walk(0, (), 0)
+    return out
+
+
+class Span:
+    """The linear span of the published scopes over the groups: what subtraction can compute."""
+
+    def __init__(self, published: list[str], groups: list):
+        import numpy as np
+
+        self.np, self.groups = np, groups
+        self.matrix = np.array([[1.0 if _members(s, g) else 0.0 for g in groups] for s in published]) \
+            if published else np.zeros((0, len(groups)))
+        self.rank = np.linalg.matrix_rank(self.matrix) if published else 0
+
+    def contains(self, members: set) -> bool:
+        np = self.np
+        v = np.array([[1.0 if g in members else 0.0 for g in self.groups]])
+        if not v.any():
+            return False
+        return np.linalg.matrix_rank(np.vstack([self.matrix, v])) == self.rank
+
+
+def _scope_groups(scope: str, groups: list) -> set:
+    return {g for g in groups if _members(scope, g)}
+
+
+def recoverable(results: Results, withheld: set[str], threshold: int) -> list[tuple[str, set]]:
+    """What subtraction among the published scopes would reveal: withheld scopes, and unions of
+    groups with fewer than `threshold` enterprises. Empty when the publication is safe."""
+    groups = [g for g, n in results.groups.items() if n > 0]
+    published = [s.scope for s in results.scopes if s.scope not in withheld]
+    span = Span(published, groups)
+    found = []
+    for s in results.scopes:
+        if s.scope in withheld:
+            members = _scope_groups(s.scope, groups)
+            if span.contains(members):
+                found.append((s.scope, members))
+    for union in small_unions(results.groups, threshold):
+        members = set(union)
+        if span.contains(members):
+            found.append(("", members))
+    return found
+
+
 def plan(results: Results, *, enabled: bool = True, threshold: int = DEFAULT_THRESHOLD) -> Disclosure:
     d = Disclosure(enabled, threshold)
     if not enabled:
@@ -79,6 +161,34 @@ def plan(results: Results, *, enabled: bool = True, threshold: int = DEFAULT_THR
     d.primary = {s.scope for s in results.scopes if 0 < s.enterprises < threshold}
     d.withheld = set(d.primary)
     rels = relations(results)
+    n = {s.scope: s.enterprises for s in results.scopes}
+    while True:
+        _secondary_by_relations(d, rels, threshold)
+        # Then the exact test: nothing the published scopes can compute by addition and
+        # subtraction may be a withheld scope or a group smaller than the threshold.
+        leaks = recoverable(results, d.withheld, threshold) if _exact_test_fits(results) else []
+        if not leaks:
+            return d
+        _, members = leaks[0]
+        candidates = sorted((s for s in n if s not in d.withheld and s != ALL and n[s] > 0),
+                            key=lambda s: (n[s], s))
+        if not candidates:
+            return d
+        # Withhold the smallest published scope whose absence stops this computation.
+        groups = [g for g, k in results.groups.items() if k > 0]
+        published = [s for s in n if s not in d.withheld]
+        breaking = [c for c in candidates
+                    if not Span([s for s in published if s != c], groups).contains(members)]
+        d.withheld.add(breaking[0] if breaking else candidates[0])
+
+
+def _exact_test_fits(results: Results) -> bool:
+    """The exact test is linear algebra over scopes × groups: for a city or a province by county it is
+    milliseconds; at national scale by county it would take minutes, and the relations alone decide."""
+    return 0 < len(results.scopes) * len(results.groups) <= EXACT_TEST_CELLS
+
+
+def _secondary_by_relations(d: Disclosure, rels: list[list[Term]], threshold: int) -> None:
     changed = True
     while changed:
         changed = False
@@ -97,4 +207,3 @@ def plan(results: Results, *, enabled: bool = True, threshold: int = DEFAULT_THR
             pick = min(candidates, key=lambda t: (t.is_parent, t.enterprises, t.name))
             d.withheld.add(pick.name)
             changed = True
-    return d

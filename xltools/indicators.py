@@ -111,6 +111,9 @@ class Results:
     results: list[Result]
     computed: tuple[Indicator, ...]  # the indicators present (inputs available)
     has_boy: dict[str, bool] = field(default_factory=dict)  # averages of (年初 + 期末) / 2 or 期末 only
+    # Enterprises by (category, county): the finest groups the scopes are unions of (county None
+    # unless by county). Disclosure control needs them to see what subtraction could reveal.
+    groups: dict[tuple[str | None, str | None], int] = field(default_factory=dict)
     _index: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
@@ -398,7 +401,19 @@ def compute(data: BureauData, *, by_county: bool = False, warnings: list[str] | 
             results.append(Result(s.scope, s.label, ind.id, ind.name, ind.unit, value,
                                   display(value, ind.decimals), ind.decimals))
     return Results(data.source, data.period, data.classification, warnings, scopes, results, tuple(computed),
-                   has_boy)
+                   has_boy, _groups(data, by_county))
+
+
+def _groups(data: BureauData, by_county: bool) -> dict[tuple[str | None, str | None], int]:
+    f = data.frame
+    cats = f["sei_category"].to_numpy(dtype=object, na_value=None) if "sei_category" in f.columns \
+        else [None] * len(f)
+    counties = f["county"].to_numpy(dtype=object, na_value=None) if by_county and "county" in f.columns \
+        else [None] * len(f)
+    out: dict[tuple[str | None, str | None], int] = {}
+    for key in zip(cats, counties):
+        out[key] = out.get(key, 0) + 1
+    return out
 
 
 def column_label(key: str, specs=None) -> str:
