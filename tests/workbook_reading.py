@@ -1,6 +1,7 @@
 """Reading generated workbooks back with independent readers (openpyxl, the raw XML)."""
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 
@@ -36,7 +37,7 @@ def sheet_formulas(path) -> list[str]:
     out = []
     for name, xml in parts(path).items():
         if name.startswith("xl/worksheets/"):
-            out += [re.sub(r"&quot;", '"', f) for f in re.findall(r"<f>(.*?)</f>", xml)]
+            out += [html.unescape(f) for f in re.findall(r"<f>(.*?)</f>", xml)]
     return out
 
 
