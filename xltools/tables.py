@@ -23,7 +23,7 @@ class Cell:
     value: object = None            # cached value: a number, a text, or None for an empty cell
     formula: str | None = None      # "=…" over the sums sheet
     decimals: int | None = None     # number format of a figure
-    style: str = "figure"           # figure | name | subname | unit | text | section | sum | param
+    style: str = "figure"           # figure | name | subname | unit | text | para | section | header | sum | param
     span: bool = False              # merged across the table's width (说明 sections and paragraphs)
 
 
@@ -394,7 +394,7 @@ def notes_table(results: Results, disclosure: Disclosure, info: SourceInfo, shee
         rows.append([Cell(text, style="section", span=True)])
 
     def para(text):
-        rows.append([Cell(text, style="text", span=True)])
+        rows.append([Cell(text, style="para", span=True)])
 
     section("一、数据来源")
     frm = {"option": "命令行 --period 指定", "title": "由表格标题识别", "file name": "由文件名识别"}.get(
@@ -406,8 +406,8 @@ def notes_table(results: Results, disclosure: Disclosure, info: SourceInfo, shee
     for n in info.notes:
         para(n)
     section("二、指标解释")
-    rows.append([Cell("指标", style="section"), Cell("计量单位", style="section"),
-                 Cell("计算公式", style="section"), Cell("小数位数", style="section")])
+    rows.append([Cell("指标", style="header"), Cell("计量单位", style="header"),
+                 Cell("计算公式", style="header"), Cell("小数位数", style="header")])
     for ind in results.computed:
         rows.append([Cell(ind.name, style="name"), Cell(ind.unit, style="unit"), Cell(ind.definition, style="text"),
                      Cell(ind.decimals, style="param", decimals=0)])

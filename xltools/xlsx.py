@@ -47,6 +47,7 @@ class Formats:
             "sum": dict(grid, align="right"),
             "param": dict(grid, align="center"),
             "text": dict(grid, align="left", text_wrap=True),
+            "para": dict(base, align="left", text_wrap=True),
             "section": dict(base, bold=True, align="left", text_wrap=True),
             "note": dict(base, font_size=9, align="left", valign="top", text_wrap=True),
         }
