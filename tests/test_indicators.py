@@ -242,3 +242,17 @@ def test_cli_bad_input_exit_2(tmp_path):
     res = run_cli("indicators", path, "--period", "2022", "--format", "json")
     assert res.returncode == 2 and res.stdout == "" and "'12,3a' 不是数字" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_no_negative_zero_anywhere(tmp_path):
+    """A scope without loss-makers has a loss amount of 0, not −0 (it showed as -0.00 in Excel)."""
+    from xltools.rounding import rounded
+
+    r = results(tmp_path)
+    assert str(v(r, "sector:新材料产业", "loss_amount")) == "0.0"
+    import math
+
+    values = [x["value"] for x in r.to_json()["results"] if isinstance(x["value"], float)]
+    assert not any(x == 0 and math.copysign(1, x) < 0 for x in values)
+    assert not any(x["display"].startswith("-") and float(x["display"]) == 0 for x in r.to_json()["results"])
+    assert str(rounded(-0.001, 2)) == "0.0"

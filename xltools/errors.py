@@ -32,7 +32,7 @@ class Issue:
     has_value: bool = False
 
     def location(self) -> str:
-        parts = [p for p in (self.file, self.sheet) if p]
+        parts = [p for p in (self.file, self.sheet if self.sheet != self.file else None) if p]
         if self.row is not None:
             parts.append(f"第{self.row}行")
         if self.column is not None or self.col_index is not None:

@@ -35,6 +35,7 @@ class Indicator:
     formula: str
     args: tuple[str, ...]
     needs: tuple[str, ...]
+    excel: str          # the Excel function's name (udfs.functions)
     definition: str
 
     @property
@@ -47,7 +48,7 @@ def indicators() -> tuple[Indicator, ...]:
     with resources.files("xltools.data").joinpath("indicators.csv").open(encoding="utf-8") as fh:
         return tuple(Indicator(r["id"], r["name"], r["unit"], int(r["decimals"]), r["formula"],
                                tuple(a for a in r["args"].split("|") if a),
-                               tuple(a for a in r["needs"].split("|") if a), r["definition"])
+                               tuple(a for a in r["needs"].split("|") if a), r["excel"], r["definition"])
                      for r in csv.DictReader(fh))
 
 
@@ -205,7 +206,7 @@ def scope_sums(data: BureauData, by_county: bool = False) -> list[ScopeSums]:
         if profit is not None:
             p = profit[mask]
             loss = p < 0
-            loss_n, loss_amt = int(loss.sum()), carried(-math.fsum(p[loss]))
+            loss_n, loss_amt = int(loss.sum()), carried(0.0 - math.fsum(p[loss]))  # never -0.0
         else:
             loss_n, loss_amt = 0, 0.0
         out.append(ScopeSums(scope, label, int(mask.sum()), loss_n, loss_amt, sums))

@@ -273,9 +273,13 @@ def _industry_codes(arr: pa.Array) -> pa.Array:
 
 def read_bureau(path: str | os.PathLike, *, sheet: str | None = None, period: Period | str | None = None,
                 sei_list: str | os.PathLike | None = None, calendar_days: bool = False) -> BureauData:
-    """Read a bureau export. InputError lists every problem of the file at once."""
-    path = os.fspath(path)
-    source = open_source(path)
+    """Read a bureau export (a path, or a Source such as sources.GridSource for cells already in memory).
+    InputError lists every problem of the file at once."""
+    if isinstance(path, Source):
+        source, path = path, path.name
+    else:
+        path = os.fspath(path)
+        source = open_source(path)
     layout = find_layout(source, sheet, bureau_header_ok, "企业数据")
     issues = IssueList(source.name, layout.sheet)
     cols = layout.columns

@@ -28,4 +28,4 @@ def display(value: float | None, decimals: int) -> str:
 
 def rounded(value: float | None, decimals: int) -> float | None:
     """The published figure as a number (for writers that need one)."""
-    return None if value is None else float(round_half_up(value, decimals))
+    return None if value is None else float(round_half_up(value, decimals)) + 0.0  # never -0.0

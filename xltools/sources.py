@@ -426,6 +426,32 @@ class CsvSource(Source):
         return out
 
 
+class GridSource(CsvSource):
+    """A table already in memory as rows of cell values (an Excel range handed to a UDF, or rows of
+    an open workbook): one sheet, read exactly like a CSV file. Numbers become their exact decimal
+    text (repr), so the same number parser and the same error messages apply."""
+
+    def __init__(self, rows, name: str = "所选区域"):
+        Source.__init__(self, name)
+        self.encoding = None
+        self._rows = [[_grid_text(v) for v in row] for row in rows]
+        self._sheet = name
+
+
+def _grid_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"  # never a number: an error in a number column
+    if isinstance(value, float):
+        return repr(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
 def decode_text(raw: bytes, name: str) -> tuple[str, str]:
     """Decode CSV bytes: BOMs first, then strict UTF-8, then GB18030 (a superset of GBK)."""
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),

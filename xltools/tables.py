@@ -80,6 +80,15 @@ class Table:
     def notes_row(self) -> int:
         return self.first_data_row + len(self.rows) + 1
 
+    def grid(self, blank="") -> list[list]:
+        """Header rows and data rows as plain values (merged header cells blank beyond their first)."""
+        head = [[blank] * self.columns for _ in range(self.header_rows)]
+        for h in self.header:
+            head[h.row][h.col] = h.text
+        body = [[blank if c.value is None else c.value for c in row] + [blank] * (self.columns - len(row))
+                for row in self.rows]
+        return head + body
+
 
 def quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
