@@ -1,0 +1,47 @@
+"""The README's reference of Excel functions, generated from udfs.functions so that it never drifts.
+
+`python docs/functions.py` prints it; `--write` puts it into README.md between the markers;
+a test checks that README.md holds exactly what this prints.
+"""
+from __future__ import annotations
+
+import inspect
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+README = os.path.join(ROOT, "README.md")
+START, END = "<!-- functions:start -->", "<!-- functions:end -->"
+EXTRA = ["SEI_INDICATOR", "SEI_GAP", "SEI_SHARE", "SEI_TABLE", "SEI_CATEGORY", "SEI_SOURCE"]
+
+
+def table() -> str:
+    sys.path.insert(0, ROOT)
+    import udfs.functions as f
+    from xltools.indicators import indicators
+
+    lines = ["| 函数 | 说明 |", "|---|---|"]
+    for name in [i.excel for i in indicators()] + EXTRA:
+        fn = getattr(f, name)
+        args = ", ".join(a if a in ("indicator", "code_or_name") else f"[{a}]" for a in fn.excel_args)
+        doc = " ".join(inspect.getdoc(fn).split())
+        lines.append(f"| `{name}({args})` | {doc} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    text = table()
+    if "--write" not in sys.argv:
+        print(text)
+        return
+    with open(README, encoding="utf-8") as fh:
+        readme = fh.read()
+    head, rest = readme.split(START, 1)
+    _, tail = rest.split(END, 1)
+    with open(README, "w", encoding="utf-8") as fh:
+        fh.write(f"{head}{START}\n{text}\n{END}{tail}")
+
+
+if __name__ == "__main__":
+    main()
