@@ -13,16 +13,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 README = os.path.join(ROOT, "README.md")
 START, END = "<!-- functions:start -->", "<!-- functions:end -->"
-EXTRA = ["SEI_INDICATOR", "SEI_GAP", "SEI_SHARE", "SEI_TABLE", "SEI_CATEGORY", "SEI_SOURCE"]
 
 
 def table() -> str:
     sys.path.insert(0, ROOT)
     import udfs.functions as f
-    from xltools.indicators import indicators
 
     lines = ["| 函数 | 说明 |", "|---|---|"]
-    for name in [i.excel for i in indicators()] + EXTRA:
+    for name in f.EXCEL_FUNCTIONS:
         fn = getattr(f, name)
         args = ", ".join(a if a in ("indicator", "code_or_name") else f"[{a}]" for a in fn.excel_args)
         doc = " ".join(inspect.getdoc(fn).split())

@@ -73,8 +73,26 @@ def parse_config(pairs, base_dir: str | None = None, origin: str = "") -> Settin
 _file_cache: dict[str, tuple[tuple, Settings]] = {}
 
 
+def config_line(line: str) -> tuple[str, str] | None:
+    """One line of the user config file: `"SOURCE","D:\\统计\\x.xlsx"` (the form the add-in's VBA
+    reads too, so the two can share the file) or `source = D:\\统计\\x.xlsx`; `#` starts a comment."""
+    import csv
+
+    text = line.strip()
+    if not text or text.startswith("#"):
+        return None
+    if text.startswith('"'):
+        fields = next(csv.reader([text]))
+        return (fields[0].strip(), fields[1].strip()) if len(fields) >= 2 else None
+    text = text.split("#", 1)[0]
+    if "=" in text:
+        key, value = text.split("=", 1)
+        return key.strip(), value.strip()
+    return None
+
+
 def settings_from_file(path: str | None = None) -> Settings | None:
-    """The user config file: lines `key = value` (UTF-8, `#` comments), cached by its size and mtime."""
+    """The user config file ~/.xltools/xltools.conf, cached by its size and mtime."""
     path = path or user_config_path()
     try:
         st = os.stat(path)
@@ -87,9 +105,9 @@ def settings_from_file(path: str | None = None) -> Settings | None:
     pairs = []
     with open(path, encoding="utf-8-sig") as fh:
         for line in fh:
-            line = line.split("#", 1)[0].strip()
-            if "=" in line:
-                pairs.append(tuple(p.strip() for p in line.split("=", 1)))
+            pair = config_line(line)
+            if pair:
+                pairs.append(pair)
     settings = parse_config(pairs, os.path.dirname(path), origin=f"配置文件 {path}")
     _file_cache[path] = (stamp, settings)
     return settings
@@ -143,9 +161,9 @@ def caller_book(caller):
 _book_settings: dict[str, Settings | None] = {}
 
 
-def settings(caller=None) -> Settings:
+def settings(caller=None, book=None) -> Settings:
     """The configured source, in order: calling workbook, environment, user config file."""
-    book = caller_book(caller)
+    book = book if book is not None else caller_book(caller)
     if book is not None:
         key = getattr(book, "fullname", None) or getattr(book, "name", "")
         if key not in _book_settings:
@@ -279,15 +297,16 @@ def _build(loader) -> Entry:
     return Entry(results, info, s)
 
 
-def entry(data=None, caller=None) -> Entry:
-    """The computed source for a call: the range `data` if given, else the configured file."""
+def entry(data=None, caller=None, book=None) -> Entry:
+    """The computed source for a call: the range `data` if given, else the configured file
+    (of the workbook `book`, or of the calling cell's workbook)."""
     if data is not None:
         rows = _grid(data)
         if not any(v not in (None, "") for r in rows for v in r):
             raise UdfError(NO_DATA + "所选区域是空的")
         digest = hashlib.blake2b(repr(rows).encode("utf-8"), digest_size=16).hexdigest()
         try:
-            base = settings(caller)
+            base = settings(caller, book)
         except UdfError:
             base = Settings()
         period = base.period
@@ -299,7 +318,7 @@ def entry(data=None, caller=None) -> Entry:
             return xltools.load(GridSource(rows), period=period), Settings(period=period, origin="所选区域")
 
         return CACHE.get(("range", digest, period), lambda: _build(load_range))
-    s = settings(caller)
+    s = settings(caller, book)
     key = _file_key(s)
 
     def load_file():

@@ -198,3 +198,8 @@ def SEI_SOURCE(data=None, caller=None):
     where = f"（{e.settings.origin}）" if e.settings.origin else ""
     return (f"{i.source} › {i.sheet}{where}；{i.period_label}；{i.enterprises} 家企业；"
             f"战新产业划分：{CLASSIFICATION.get(e.results.classification)}")
+
+
+# Every function Excel sees, in the order of the docs and of the add-in's declarations.
+EXCEL_FUNCTIONS = [i.excel for i in indicators()] + ["SEI_INDICATOR", "SEI_GAP", "SEI_SHARE", "SEI_TABLE",
+                                                     "SEI_CATEGORY", "SEI_SOURCE"]

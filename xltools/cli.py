@@ -223,6 +223,65 @@ def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days
         sys.exit(2)
 
 
+@main.group(context_settings=CONTEXT)
+def addin():
+    """Excel 加载项 xltools.xlam：“战新产业”功能区和全部 SEI_ 函数。
+
+    \b
+    示例：
+      xltools addin install      # 构建并安装到 Excel 启动文件夹，写入配置（解释器、UDF MODULES）
+      xltools addin check        # 列出本机还缺什么
+      xltools addin build -o xltools.xlam
+      xltools addin uninstall
+    """
+
+
+@addin.command("build", context_settings=CONTEXT)
+@click.option("-o", "--output", metavar="FILE", default="xltools.xlam", show_default=True, help="输出的加载项文件。")
+@guarded
+def addin_build(output):
+    """由 udfs/addin/ 中的按钮表和 VBA 文本、udfs.functions 中的函数，构建加载项（任何操作系统上都可以）。"""
+    from .addin import build
+
+    click.echo(f"已构建 {build(output)}")
+
+
+@addin.command("install", context_settings=CONTEXT)
+@click.option("--dir", "folder", metavar="DIR", help="安装到这个文件夹（默认：Excel 的用户启动文件夹 XLSTART）。")
+@click.option("--interpreter", metavar="PYTHON", help="Excel 调用的 Python（默认：运行本命令的 Python）。")
+@guarded
+def addin_install(folder, interpreter):
+    """构建并安装加载项，写入配置文件 ~/.xltools/xltools.conf（解释器、UDF MODULES）。"""
+    from .addin import install
+
+    target, conf = install(folder, interpreter)
+    click.echo(f"已安装 {target}\n已写入配置 {conf}\n请重新启动 Excel，功能区中会出现“战新产业”选项卡。")
+
+
+@addin.command("uninstall", context_settings=CONTEXT)
+@click.option("--dir", "folder", metavar="DIR", help="从这个文件夹删除（默认：Excel 的用户启动文件夹）。")
+@guarded
+def addin_uninstall(folder):
+    """删除已安装的加载项（配置文件保留）。"""
+    from .addin import config_path, uninstall
+
+    removed = uninstall(folder)
+    click.echo(f"已删除 {removed}（配置文件 {config_path()} 保留）" if removed else "没有找到已安装的加载项")
+
+
+@addin.command("check", context_settings=CONTEXT)
+@click.option("--dir", "folder", metavar="DIR", help="加载项所在的文件夹（默认：Excel 的用户启动文件夹）。")
+@guarded
+def addin_check(folder):
+    """检查本机使用加载项还缺什么，用中文列出并给出办法；全部具备时退出码为 0，否则为 1。"""
+    from .addin import check
+
+    results = check(folder)
+    for c in results:
+        click.echo(("✓ " if c.ok else "✗ ") + c.what + ("" if c.ok or not c.fix else f"\n    办法：{c.fix}"))
+    sys.exit(0 if all(c.ok for c in results) else 1)
+
+
 def said_written(target: str, prepared: list) -> None:
     withheld = sum(len(p.disclosure.withheld) for p in prepared)
     periods = "、".join(p.label for p in prepared)

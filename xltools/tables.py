@@ -90,6 +90,13 @@ class Table:
         return head + body
 
 
+def number_format(style: str, decimals: int | None) -> str | None:
+    """The number format of a cell: fixed decimals; thousands separators on the sums sheet."""
+    if decimals is None:
+        return None
+    return ("#,##0" if style == "sum" else "0") + ("." + "0" * decimals if decimals else "")
+
+
 def quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 

@@ -11,7 +11,7 @@ import unicodedata
 
 import xlsxwriter
 
-from .tables import Cell, Table
+from .tables import Cell, Table, number_format
 
 FONT = "宋体"
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
@@ -57,7 +57,7 @@ class Formats:
         if key not in self._cache:
             props = dict(self.spec[style])
             if decimals is not None:
-                props["num_format"] = ("#,##0" if style == "sum" else "0") + ("." + "0" * decimals if decimals else "")
+                props["num_format"] = number_format(style, decimals)
             self._cache[key] = self.wb.add_format(props)
         return self._cache[key]
 

@@ -1,0 +1,272 @@
+"""The add-in: built from sources, read back by two independent readers, its macros run headless."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+import zipfile
+
+import pytest
+
+import udfs.functions as f
+import udfs.macros as macros
+from helpers import run_cli, sha256, write_csv
+from workbook_reading import formula_cells, same, values
+from xlwings_standin import Book
+from xltools import cfb, ovba
+from xltools.addin import MODULE, buttons
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+NS = "{http://schemas.microsoft.com/office/2006/01/customui}"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("addin") / "xltools.xlam"
+    proc = run_cli("addin", "build", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def module_sources(path) -> dict[str, str]:
+    """Each module's source, decompressed by oletools (not by the builder's own code)."""
+    from oletools.olevba import VBA_Parser
+
+    parser = VBA_Parser(str(path))
+    return {os.path.splitext(name)[0]: code for _, _, name, code in parser.extract_macros()}
+
+
+def test_olevba_prints_every_callback_with_its_runpython_target(built):
+    proc = subprocess.run([sys.executable, "-m", "oletools.olevba", str(built)], capture_output=True, text=True)
+    printed = proc.stdout
+    for b in buttons():
+        block = re.search(rf"Sub {b.callback}\(control As IRibbonControl\)\s+RunPython \"import udfs\.macros; "
+                          rf"udfs\.macros\.(\w+)\(\)\"\s+End Sub", printed)
+        assert block, b.callback
+        assert callable(getattr(macros, block.group(1)))
+    assert 'Public Const PROJECT_NAME As String = "xltools"' in printed
+
+
+def test_ribbon_xml_ids_and_callbacks(built):
+    with zipfile.ZipFile(built) as z:
+        ui = ET.fromstring(z.read("customUI/customUI.xml"))
+        rels = z.read("_rels/.rels").decode()
+    assert "customUI/customUI.xml" in rels
+    tab = ui.find(f"{NS}ribbon/{NS}tabs/{NS}tab")
+    assert tab.get("label") == "战新产业"
+    ids = [e.get("id") for e in ui.iter() if e.get("id")]
+    assert len(ids) == len(set(ids))
+    source = module_sources(built)[MODULE]
+    labels = []
+    for button in ui.iter(f"{NS}button"):
+        module, sub = button.get("onAction").split(".")
+        assert module == MODULE
+        assert re.search(rf"(?m)^Sub {sub}\(control As IRibbonControl\)\r?$", source), sub
+        target = re.search(rf"Sub {sub}\(control As IRibbonControl\)\s+RunPython \"import udfs.macros; "
+                           rf"udfs.macros.(\w+)\(\)\"", source).group(1)
+        assert callable(getattr(macros, target)), target
+        labels.append(button.get("label"))
+        assert button.get("imageMso")
+    assert labels == ["设置数据源", "校验数据", "刷新指标", "生成汇总表", "生成项目进度表", "生成分析报告"]
+
+
+def test_the_addin_declares_every_excel_function(built):
+    source = module_sources(built)[MODULE]
+    for name in f.EXCEL_FUNCTIONS:
+        args = list(getattr(f, name).excel_args)
+        signature = f"Function {name}({', '.join('Optional ' + a for a in args)})"
+        assert signature in source, signature
+        assert f'XLPy.CallUDF("udfs.functions", "{name}", Array({", ".join(args + ["Nothing"])})' in source
+        assert f'Application.MacroOptions Macro:="{name}"' in source
+    assert all(ord(ch) < 128 for ch in source)  # Chinese only through ChrW: any code page
+    assert "xltools_ribbon.RegisterFunctions" in module_sources(built)["ThisWorkbook"]
+
+
+def uno_python() -> str | None:
+    for candidate in (sys.executable, "/usr/bin/python3", shutil.which("python3")):
+        if candidate and subprocess.run([candidate, "-c", "import uno"], capture_output=True).returncode == 0:
+            return candidate
+    return None
+
+
+def test_libreoffice_lists_the_same_modules_and_subs(built, tmp_path, libreoffice):
+    python = uno_python()
+    if python is None:
+        if os.environ.get("CI"):
+            pytest.fail("python3-uno is not installed: .ci/run installs it")
+        pytest.skip("no Python with LibreOffice's uno module")
+    proc = subprocess.run([python, os.path.join(HERE, "lo_basic.py"), str(built), str(tmp_path / "profile")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    listed = json.loads(proc.stdout)
+    assert {m["library"] for m in listed.values()} == {"xltools"}
+    sources = module_sources(built)
+    assert set(listed) == set(sources)
+    for name, code in sources.items():
+        olevba = re.findall(r"(?im)^\s*(?:Public\s+|Private\s+)?(?:Sub|Function)\s+(\w+)\s*\(", code)
+        assert [p[0] for p in listed[name]["procedures"]] == olevba, name
+    subs = dict(listed[MODULE]["procedures"])
+    for b in buttons():
+        assert subs[b.callback] == "control As IRibbonControl"
+    assert subs["SEI_PROFIT_MARGIN"] == "Optional scope, Optional data"
+
+
+def test_compression_and_container_roundtrip_against_oletools(built):
+    """The builder's own MS-OVBA compressor and CFB writer, checked by independent readers."""
+    import olefile
+    from oletools.olevba import decompress_stream
+
+    text = ("Attribute VB_Name = \"x\"\r\n" + "".join(f"Sub S{i}()\r\n    x = {i * 7919 % 10007}\r\nEnd Sub\r\n"
+                                                     for i in range(900))).encode()
+    packed = ovba.compress(text)
+    assert bytes(decompress_stream(bytearray(packed))) == text and ovba.decompress(packed) == text
+    noise = bytes((i * 2654435761 >> 7) & 0xFF for i in range(9000))  # raw chunks
+    assert bytes(decompress_stream(bytearray(ovba.compress(noise[:8192])))) == noise[:8192]
+    streams = {"A": b"x" * 5000, "B/C": b"small", "B/D": b"", "E": os.urandom(70000)}
+    ole = olefile.OleFileIO(cfb.write(streams))
+    assert {"/".join(p): ole.openstream("/".join(p)).read() for p in ole.listdir()} == streams
+    with zipfile.ZipFile(built) as z:
+        assert cfb.read(z.read("xl/vbaProject.bin"))["PROJECT"].startswith(b'ID="')
+
+
+def test_build_is_reproducible(built, tmp_path):
+    again = tmp_path / "again.xlam"
+    assert run_cli("addin", "build", "-o", again).returncode == 0
+    assert sha256(again) == sha256(built)
+
+
+# ---------------------------------------------------------------- the macros, headless
+
+@pytest.fixture
+def analysis_book(tmp_path, monkeypatch):
+    """A user's analysis workbook (a real .xlsx) opened through the stand-in; no source configured."""
+    from udfs import engine
+
+    for var in engine.ENV.values():
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    engine.CACHE.clear()
+    import openpyxl
+
+    path = tmp_path / "分析.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "分析"
+    wb.active["A1"] = "我的分析"
+    wb.save(path)
+    yield Book(path)
+    engine.CACHE.clear()
+
+
+def sample_export(tmp_path, n=260, seed=8):
+    sys.path.insert(0, os.path.join(HERE, "..", "workbooks", "samples"))
+    from make_sample import make_export
+
+    return make_export(str(tmp_path / "2022年1-12月规上工业.xlsx"), n=n, seed=seed)
+
+
+def test_set_source_refresh_and_summary_in_an_open_workbook(analysis_book, tmp_path, libreoffice):
+    book = analysis_book
+    src = sample_export(tmp_path)
+    before = sha256(src)
+    macros.set_source(book, src)
+    assert book.sheets["xltools配置"].range("B1").value == src
+    assert "260 家企业" in book.app.alerts[-1]
+    assert f.SEI_ENTERPRISES("全市", None, type("Caller", (), {"sheet": type("S", (), {"book": book})()})()) == 260
+    written = macros.write_summary(book)
+    assert written == ["表1", "表2", "表3", "说明", "合计数据"]
+    assert [s.name for s in book.sheets][:2] == ["分析", "xltools配置"]
+    book.save()
+    # LibreOffice recalculates the formulas written through the xlwings target: they equal the
+    # values `xltools summary` caches for the same source, cell by cell.
+    reference = tmp_path / "参照.xlsx"
+    assert run_cli("summary", src, "-o", reference, "--by", "county").returncode == 0
+    lo_copy = libreoffice.recalculated(book.fullname, tmp_path / "lo")
+    recalculated = formula_cells(lo_copy)
+    expected = formula_cells(reference)
+    written = formula_cells(book.fullname)
+    common = [k for k in expected if k[0] in ("表1", "表2", "表3")]
+    assert len(common) > 200
+    for key in common:
+        assert key in recalculated, key
+        assert same(recalculated[key][1], expected[key][1]), (key, recalculated[key], expected[key])
+        assert written[key][0] == expected[key][0]  # the same formula text from both targets
+    assert values(lo_copy)["表2"][:14] == values(reference)["表2"][:14]  # titles, headers, names and figures
+    # 刷新指标: re-reads the file after it changed on disk and recalculates.
+    sample_export(tmp_path, n=90, seed=9)
+    calculations = book.app.calculations
+    entry = macros.refresh_indicators(book)
+    assert entry.info.enterprises == 90 and book.app.calculations == calculations + 1
+    assert sha256(src) != before  # (the test replaced it; the macros never write to a source)
+
+
+def test_validate_data_lists_errors_with_locations_and_warnings(analysis_book, tmp_path):
+    book = analysis_book
+    head = ["统一社会信用代码", "单位名称", "战新产业类别", "营业收入本期", "营业收入上年同期", "营业成本本期", "利润总额本期"]
+    bad = write_csv(tmp_path / "坏2022年1-12月.csv", [head, ["A1", "=1+1公司", "新材料", "12,3a", 1, 1, 1],
+                                                     ["A2", "乙", "火星产业", 5, 4, 3, 1]])
+    before = sha256(bad)
+    macros.set_source(book, bad)
+    assert book.app.alerts[-1].startswith("无数据：坏2022年1-12月.csv") and "校验数据" in book.app.alerts[-1]
+    rows = macros.validate_data(book)
+    assert ["错误", "坏2022年1-12月.csv", "坏2022年1-12月", 2, "营业收入本期[D列]", "12,3a", "不是数字"] in rows
+    assert any(r[0] == "错误" and r[3] == 3 and "火星产业" in r[5] for r in rows)
+    assert "发现 2 处输入错误" in book.app.alerts[-1]
+    sheet = book.sheets["校验结果"]
+    assert sheet.range("A1").value == "类型" and sheet.range("A2").value == "错误"
+    assert sha256(bad) == before
+    good = write_csv(tmp_path / "好2022年1-12月.csv", [head, ["A1", "=1+1公司", "新材料", 10, 8, 12, 1],
+                                                      ["A2", "乙", "", 5, 4, 3, 1]])
+    macros.set_source(book, good)
+    rows = macros.validate_data(book)
+    assert ["警告", "好2022年1-12月.csv", "好2022年1-12月", 2, "", "=1+1公司", "营业成本高于营业收入"] in rows
+    book.save()
+    import openpyxl
+
+    ws = openpyxl.load_workbook(book.fullname)["校验结果"]
+    names = [ws.cell(r, 6) for r in range(2, ws.max_row + 1)]
+    assert any(c.value == "=1+1公司" and c.data_type == "s" for c in names)  # text, not a formula
+
+
+def test_macros_report_problems_in_a_message_box(analysis_book, tmp_path):
+    book = analysis_book
+    assert macros.refresh_indicators(book) is None
+    assert book.app.alerts[-1].startswith("无数据：未设置数据源")
+    assert macros.set_source(book, str(tmp_path / "没有.xlsx")) is None
+    assert "找不到数据文件" in book.app.alerts[-1]
+    macros.write_tracker(book)
+    macros.write_report(book)
+    assert all("Traceback" not in a for a in book.app.alerts)
+
+
+def test_install_check_uninstall(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    env = {"HOME": str(home)}
+    folder = tmp_path / "XLSTART"
+    proc = run_cli_env(env, "addin", "install", "--dir", folder, "--interpreter", sys.executable)
+    assert proc.returncode == 0, proc.stderr
+    assert (folder / "xltools.xlam").exists()
+    conf = (home / ".xltools" / "xltools.conf").read_text(encoding="utf-8")
+    assert f'"INTERPRETER_WIN","{sys.executable}"' in conf and '"UDF MODULES","udfs.functions"' in conf
+    # A user's own source line survives a reinstall; the file stays in the form VBA's Input # reads.
+    (home / ".xltools" / "xltools.conf").write_text(conf + '"SOURCE","D:\\统计\\x.xlsx"\r\n', encoding="utf-8")
+    assert run_cli_env(env, "addin", "install", "--dir", folder, "--interpreter", sys.executable).returncode == 0
+    conf = (home / ".xltools" / "xltools.conf").read_text(encoding="utf-8")
+    assert '"SOURCE","D:\\统计\\x.xlsx"' in conf
+    assert all(re.fullmatch(r'"[^"]+","[^"]*"', line) for line in conf.splitlines())
+    check = run_cli_env(env, "addin", "check", "--dir", folder)
+    assert "✓ 加载项：" in check.stdout and "✓ 加载项与本机安装的 xltools、xlwings 版本一致" in check.stdout
+    assert "✓ UDF MODULES：udfs.functions" in check.stdout and "✓ Python 解释器" in check.stdout
+    assert "✗ 数据源" in check.stdout and "办法" in check.stdout and check.returncode == 1
+    proc = run_cli_env(env, "addin", "uninstall", "--dir", folder)
+    assert proc.returncode == 0 and not (folder / "xltools.xlam").exists()
+    assert "✗ 加载项" in run_cli_env(env, "addin", "check", "--dir", folder).stdout
+
+
+def run_cli_env(env, *args):
+    full = dict(os.environ, PYTHONIOENCODING="utf-8", **env)
+    return subprocess.run([sys.executable, "-m", "xltools", *map(str, args)], capture_output=True, text=True,
+                          encoding="utf-8", env=full)
