@@ -238,8 +238,28 @@ def test_macros_report_problems_in_a_message_box(analysis_book, tmp_path):
     assert macros.set_source(book, str(tmp_path / "没有.xlsx")) is None
     assert "找不到数据文件" in book.app.alerts[-1]
     macros.write_tracker(book)
+    assert book.app.alerts[-1].startswith("无数据：未设置项目台账")
     macros.write_report(book)
     assert all("Traceback" not in a for a in book.app.alerts)
+
+
+def test_tracker_into_an_open_workbook_equals_the_cli_tracker(analysis_book, tmp_path, libreoffice):
+    import datetime as dt
+
+    book = analysis_book
+    ledger = os.path.join(HERE, "..", "workbooks", "samples", "ledger_2023.xlsx")
+    macros.set_source(book, sample_export(tmp_path), ledger=ledger)
+    assert book.sheets["xltools配置"].range("A3").value == "项目台账"
+    written = macros.write_tracker(book, dt.date(2023, 12, 31))
+    assert written == ["项目总览", "子项明细", "汇总", "图表", "校验"] and "7 个项目" in book.app.alerts[-1]
+    book.save()
+    reference = tmp_path / "参照.xlsx"
+    assert run_cli("tracker", ledger, "-o", reference, "--as-of", "2023-12-31").returncode == 0
+    recalculated = formula_cells(libreoffice.recalculated(book.fullname, tmp_path / "lo"))
+    expected = formula_cells(reference)
+    assert len(expected) > 100
+    for key, (formula, value) in expected.items():
+        assert same(recalculated[key][1], value), (key, recalculated[key], value)
 
 
 def test_install_check_uninstall(tmp_path, monkeypatch):

@@ -28,9 +28,10 @@ SOURCE_NAME = "SEI_SOURCE"
 KEYS = {"source": "source", "数据文件": "source", "数据源": "source", "sei_source": "source",
         "period": "period", "报告期": "period",
         "sheet": "sheet", "工作表": "sheet",
-        "sei_list": "sei_list", "战新名录": "sei_list", "企业名录": "sei_list"}
+        "sei_list": "sei_list", "战新名录": "sei_list", "企业名录": "sei_list",
+        "ledger": "ledger", "项目台账": "ledger", "台账": "ledger"}
 ENV = {"source": "XLTOOLS_SOURCE", "period": "XLTOOLS_PERIOD", "sheet": "XLTOOLS_SHEET",
-       "sei_list": "XLTOOLS_SEI_LIST"}
+       "sei_list": "XLTOOLS_SEI_LIST", "ledger": "XLTOOLS_LEDGER"}
 
 
 class UdfError(Exception):
@@ -43,6 +44,7 @@ class Settings:
     period: str | None = None
     sheet: str | None = None
     sei_list: str | None = None
+    ledger: str | None = None    # the project ledger (项目台账) for the tracker
     origin: str = ""   # where the settings came from, for SEI_SOURCE and error messages
 
 
@@ -64,7 +66,7 @@ def parse_config(pairs, base_dir: str | None = None, origin: str = "") -> Settin
             if isinstance(value, float) and value.is_integer():
                 v = str(int(value))
             found[k] = v
-    for k in ("source", "sei_list"):
+    for k in ("source", "sei_list", "ledger"):
         if k in found and base_dir and not os.path.isabs(found[k]):
             found[k] = os.path.normpath(os.path.join(base_dir, found[k]))
     return Settings(origin=origin, **found)
@@ -115,7 +117,7 @@ def settings_from_file(path: str | None = None) -> Settings | None:
 
 def settings_from_environment() -> Settings | None:
     values = {k: os.environ.get(v) or None for k, v in ENV.items()}
-    if not values["source"]:
+    if not values["source"] and not values["ledger"]:
         return None
     return Settings(origin="环境变量 XLTOOLS_SOURCE", **values)
 
@@ -131,7 +133,7 @@ def settings_from_book(book) -> Settings | None:
             rows = book.sheets[sheet_name].range("A1:B30").value or []
             settings = parse_config([tuple(r[:2]) for r in rows if isinstance(r, (list, tuple))], base,
                                     origin=f"工作簿 {book.name} 的“{sheet_name}”表")
-            if settings.source:
+            if settings.source or settings.ledger:
                 return settings
     try:
         name = book.names[SOURCE_NAME]
@@ -168,13 +170,23 @@ def settings(caller=None, book=None) -> Settings:
         key = getattr(book, "fullname", None) or getattr(book, "name", "")
         if key not in _book_settings:
             _book_settings[key] = settings_from_book(book)
-        if _book_settings[key] is not None:
+        if _book_settings[key] is not None and _book_settings[key].source:
             return _book_settings[key]
-    found = settings_from_environment() or settings_from_file()
-    if found is None or not found.source:
+    found = next((s for s in (settings_from_environment(), settings_from_file()) if s and s.source), None)
+    if found is None:
         raise UdfError(NO_DATA + "未设置数据源：在工作簿中定义名称 SEI_SOURCE 或“xltools配置”表，"
                        "或设置环境变量 XLTOOLS_SOURCE，或在 ~/.xltools/xltools.conf 中写 source = 文件路径")
     return found
+
+
+def ledger_path(book=None) -> str:
+    """The project ledger of a workbook's config, else XLTOOLS_LEDGER, else the user config file."""
+    for s in (settings_from_book(book) if book is not None else None, settings_from_environment(),
+              settings_from_file()):
+        if s is not None and s.ledger:
+            return s.ledger
+    raise UdfError(NO_DATA + "未设置项目台账：在“xltools配置”表 A 列写“项目台账”、B 列写台账文件的路径，"
+                   "或设置环境变量 XLTOOLS_LEDGER")
 
 
 # ---------------------------------------------------------------- the cache

@@ -127,7 +127,7 @@ def validate_data(book):
 
 
 @macro
-def set_source(book, path: str | None = None, period: str | None = None):
+def set_source(book, path: str | None = None, period: str | None = None, ledger: str | None = None):
     """设置数据源: the bureau file (and period) of this workbook, kept in its 'xltools配置' sheet."""
     if path is None:
         path, period = _ask(book)
@@ -138,8 +138,11 @@ def set_source(book, path: str | None = None, period: str | None = None):
     names = [s.name for s in book.sheets]
     conf = book.sheets[CONFIG_SHEETS[0]] if CONFIG_SHEETS[0] in names else \
         book.sheets.add(CONFIG_SHEETS[0], after=book.sheets[len(names) - 1])
-    conf.range((1, 1)).value = [["数据文件", path], ["报告期", period or ""],
-                                ["说明", "本表由“设置数据源”按钮写入；SEI_ 函数和功能区按钮从这里取数"]]
+    kept = engine.settings_from_book(book)
+    ledger = ledger or (kept.ledger if kept is not None else None) or ""
+    conf.range((1, 1)).value = [["数据文件", path], ["报告期", period or ""], ["项目台账", ledger],
+                                ["说明", "本表由“设置数据源”按钮写入；SEI_ 函数和功能区按钮从这里取数；"
+                                         "“项目台账”供“生成项目进度表”使用"]]
     engine.CACHE.clear()
     e = engine.entry(book=book)
     alert(book, f"数据源：{e.info.source}，{e.info.period_label}，{e.info.enterprises} 家企业")
@@ -159,9 +162,26 @@ def _ask(book) -> tuple[str | None, str | None]:
 
 
 @macro
-def write_tracker(book):
-    """生成项目进度表: the investment-project tracker, once the tracker exists (its issue)."""
-    raise UdfError("#项目进度表功能尚未提供：请先使用命令行 xltools tracker（在后续版本中加入）")
+def write_tracker(book, as_of=None):
+    """生成项目进度表: the tracker of the workbook's 项目台账 (xltools配置), as of today, into its sheets."""
+    import datetime as dt
+
+    from xltools.ledger import read_ledger
+    from xltools.tracker import tracker_tables
+
+    from udfs.sheets import write_table
+
+    path = engine.ledger_path(book)
+    if not os.path.exists(path):
+        raise UdfError(engine.NO_DATA + f"找不到项目台账 {path}")
+    ledger = read_ledger(path)
+    written = []
+    for t in tracker_tables(ledger, as_of or dt.date.today()):
+        write_table(book, t)
+        written.append(t.sheet)
+    warn = f"；台账有 {len(ledger.warnings)} 处需要核实，见“校验”表" if ledger.warnings else ""
+    alert(book, f"已写入项目进度表：{len(ledger.projects)} 个项目{warn}")
+    return written
 
 
 @macro

@@ -90,19 +90,28 @@ def read_options(fn):
 @read_options
 @guarded
 def validate(input_path, period, sheet, sei_list):
-    """检查一份企业数据：列出所有输入错误和可疑数据，有错误时退出码为 2。
+    """检查一份企业数据或项目台账：列出所有输入错误和可疑数据，有错误时退出码为 2。
 
     \b
-    不给 INPUT 时检查随包附带的样例数据。
+    按表头自动识别是规上工业企业数据还是重点项目台账。不给 INPUT 时检查随包附带的样例数据。
     示例：
       xltools validate 2022年1-12月规上工业.xlsx
       xltools validate 企业.csv --period 2022-10
+      xltools validate 重点项目台账.xlsx
     """
-    from .report_validate import render_validation
-    from .reader import read_bureau
+    from .ledger import is_ledger
 
     path = input_path or sample_path()
     reading(path)
+    if is_ledger(path):
+        from .ledger import read_ledger
+        from .tracker import render_validation as render_ledger
+
+        click.echo(render_ledger(read_ledger(path)))
+        return
+    from .reader import read_bureau
+    from .report_validate import render_validation
+
     data = read_bureau(path, sheet=sheet, period=period, sei_list=sei_list)
     click.echo(render_validation(data))
 
@@ -221,6 +230,58 @@ def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days
     if failed:
         click.echo(f"{len(failed)} 份数据有错误未写入，其余 {len(prepared)} 份已写入。", err=True)
         sys.exit(2)
+
+
+def ledger_sample_path() -> str:
+    from importlib import resources
+
+    return str(resources.files("xltools.samples").joinpath("ledger_2023.xlsx"))
+
+
+def _date(ctx, param, value):
+    import datetime as dt
+
+    if value is None:
+        return dt.date.today()
+    from .ledger import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError:
+        raise click.BadParameter(f"“{value}”不是日期，应为 2023-12-31 这样的日期") from None
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("ledger_path", metavar="LEDGER", required=False, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", metavar="OUT", type=click.Path(dir_okay=False),
+              help="输出的工作簿；默认为当前文件夹下的“项目进度表_截止日期.xlsx”。")
+@click.option("--as-of", "as_of", metavar="DATE", callback=_date, help="统计截止日期，如 2023-12-31；默认今天。")
+@click.option("--amber", type=click.FloatRange(0, 100), default=10, show_default=True,
+              help="黄色预警：进度偏差（投资完成率 − 时间进度）低于负多少个百分点。")
+@click.option("--red", type=click.FloatRange(0, 100), default=20, show_default=True,
+              help="红色预警：进度偏差低于负多少个百分点。")
+@guarded
+def tracker(ledger_path, output, as_of, amber, red):
+    """由重点项目台账生成项目进度表：项目总览、子项明细、汇总、图表、校验。
+
+    \b
+    投资完成率、年度计划完成率、时间进度、进度偏差和预警都是工作簿中的公式（已存计算结果），
+    改动截止日期或预警线即自动重算。不给 LEDGER 时使用随包附带的样例台账。
+    示例：
+      xltools tracker 2023年重点项目台账.xlsx --as-of 2023-12-31
+      xltools tracker 台账.xlsx -o 项目进度表.xlsx --amber 5 --red 15
+    """
+    from .ledger import read_ledger
+    from .tracker import write_tracker
+
+    if red < amber:
+        raise click.UsageError("--red 应不小于 --amber：红色预警线比黄色预警线更低")
+    path = ledger_path or ledger_sample_path()
+    ledger = read_ledger(path)
+    target = output or f"项目进度表_{as_of:%Y-%m-%d}.xlsx"
+    write_tracker(target, ledger, as_of, amber, red)
+    warn = f"；台账有 {len(ledger.warnings)} 处需要核实（见“校验”表）" if ledger.warnings else ""
+    click.echo(f"已写入 {target}（{len(ledger.projects)} 个项目，截至 {as_of:%Y-%m-%d}{warn}）")
 
 
 @main.group(context_settings=CONTEXT)

@@ -61,19 +61,23 @@ def normalise(text: object) -> str:
 _BRACKETS = str.maketrans({"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")", "<": "(", ">": ")"})
 
 
-@lru_cache(maxsize=1)
-def column_specs() -> dict[str, ColumnSpec]:
+BUREAU = "columns.csv"          # the enterprise export
+LEDGER = "ledger_columns.csv"    # the investment-project ledger
+
+
+@lru_cache(maxsize=4)
+def column_specs(table: str = BUREAU) -> dict[str, ColumnSpec]:
     return {r["id"]: ColumnSpec(r["id"], r["kind"], tuple(p for p in r["periods"].split("|") if p), r["label"])
-            for r in _data_rows("columns.csv")}
+            for r in _data_rows(table)}
 
 
-@lru_cache(maxsize=1)
-def _alias_table() -> dict[str, tuple[str, int]]:
-    table = {}
-    for r in _data_rows("columns.csv"):
+@lru_cache(maxsize=4)
+def _alias_table(table: str = BUREAU) -> dict[str, tuple[str, int]]:
+    out = {}
+    for r in _data_rows(table):
         for rank, alias in enumerate(r["aliases"].split("|")):
-            table[normalise(alias)] = (r["id"], rank)
-    return table
+            out[normalise(alias)] = (r["id"], rank)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -127,15 +131,23 @@ def split_header(text: object) -> tuple[str, str | None, str | None]:
     return s.strip(_STRIP), period, unit
 
 
-def match_header(text: object) -> HeaderMatch | None:
+def match_header(text: object, table: str = BUREAU) -> HeaderMatch | None:
     """The canonical column a header cell names, with its period and unit, or None."""
     if text is None or str(text).strip() == "":
         return None
     name, period, unit = split_header(text)
-    found = _alias_table().get(name)
+    aliases = _alias_table(table)
+    found = aliases.get(name)
+    whole = normalise(text)
+    bracket = _UNIT_IN_BRACKETS.search(whole)
+    if bracket:
+        whole = (whole[:bracket.start()] + whole[bracket.end():]).strip(_STRIP)
+    if whole in aliases and column_specs(table)[aliases[whole][0]].periods == ():
+        # A name that itself starts or ends like a period marker (本年计划投资): no period to split off.
+        found, period = aliases[whole], None
     if found is None:
         return None
-    spec = column_specs()[found[0]]
+    spec = column_specs(table)[found[0]]
     if spec.periods:
         period = period or "cur"
         if period not in spec.periods:

@@ -123,10 +123,10 @@ def _header_labels(rows: list[list], r: int) -> tuple[dict[int, str], tuple[int,
     return labels, ((r, r + 1) if sub else (r,))
 
 
-def _matches(labels: dict[int, str]) -> dict[int, HeaderMatch]:
+def _matches(labels: dict[int, str], table: str = colmod.BUREAU) -> dict[int, HeaderMatch]:
     out = {}
     for c, text in labels.items():
-        m = colmod.match_header(text)
+        m = colmod.match_header(text, table)
         if m is not None:
             out[c] = m
     return out
@@ -139,20 +139,20 @@ def bureau_header_ok(found: dict[int, HeaderMatch]) -> bool:
     return bool(ids & {"ent_id", "ent_name"}) and len(indicators) >= 3
 
 
-def locate_header(rows: list[list], sheet: str, accept: Callable[[dict], bool]) -> HeaderLayout | None:
+def locate_header(rows: list[list], sheet: str, accept: Callable[[dict], bool],
+                  table: str = colmod.BUREAU, default_unit: str = "千元") -> HeaderLayout | None:
     for r in range(min(len(rows), PEEK_ROWS)):
         if not any(v is not None for v in rows[r]):
             continue
         labels, header_rows = _header_labels(rows, r)
-        found = _matches(labels)
+        found = _matches(labels, table)
         if not accept(found):
             continue
-        layout = _layout(rows, sheet, header_rows, labels, found)
-        return layout
+        return _layout(rows, sheet, header_rows, labels, found, default_unit)
     return None
 
 
-def _layout(rows, sheet, header_rows, labels, found) -> HeaderLayout:
+def _layout(rows, sheet, header_rows, labels, found, default_unit: str = "千元") -> HeaderLayout:
     above_rows = rows[: header_rows[0]]
     above = [str(v) for row in above_rows for v in row if v is not None]
     line_unit = None
@@ -168,7 +168,7 @@ def _layout(rows, sheet, header_rows, labels, found) -> HeaderLayout:
             continue
         unit = None
         if m.spec.kind == "money":
-            unit = m.unit or line_unit or "千元"
+            unit = m.unit or line_unit or default_unit
         elif m.spec.kind == "persons":
             unit = m.unit or "人"
         info = ColumnInfo(m.key, labels[c], c, m.spec, m.period, unit, m.rank)

@@ -23,7 +23,8 @@ class Cell:
     value: object = None            # cached value: a number, a text, or None for an empty cell
     formula: str | None = None      # "=…" over the sums sheet
     decimals: int | None = None     # number format of a figure
-    style: str = "figure"           # figure | name | subname | unit | text | para | section | header | sum | param
+    style: str = "figure"   # figure | name | subname | unit | text | para | section | header | sum | param
+    #                         | date | group (bold, spans) | total_name | total (bold figures)
     span: bool = False              # merged across the table's width (说明 sections and paragraphs)
 
 
@@ -58,6 +59,8 @@ class Table:
     pre_rows: list[list[Cell]] = field(default_factory=list)   # between subtitle and header (parameters)
     charts: list[Chart] = field(default_factory=list)
     print_table: bool = True
+    row_levels: dict[int, int] = field(default_factory=dict)      # data row -> outline level (collapsible)
+    conditional: dict[int, dict[str, str]] = field(default_factory=dict)  # column -> {text: fill colour}
 
     @property
     def columns(self) -> int:
@@ -92,6 +95,8 @@ class Table:
 
 def number_format(style: str, decimals: int | None) -> str | None:
     """The number format of a cell: fixed decimals; thousands separators on the sums sheet."""
+    if style == "date":
+        return "yyyy-mm-dd"
     if decimals is None:
         return None
     return ("#,##0" if style == "sum" else "0") + ("." + "0" * decimals if decimals else "")

@@ -7,6 +7,7 @@ a county or file name such as `=1+1` never becomes a formula or a link.
 """
 from __future__ import annotations
 
+import datetime
 import unicodedata
 
 import xlsxwriter
@@ -50,14 +51,19 @@ class Formats:
             "para": dict(base, align="left", text_wrap=True),
             "section": dict(base, bold=True, align="left", text_wrap=True),
             "note": dict(base, font_size=9, align="left", valign="top", text_wrap=True),
+            "date": dict(grid, align="center"),
+            "group": dict(grid, bold=True, align="left"),
+            "total_name": dict(grid, bold=True, align="center"),
+            "total": dict(grid, bold=True, align="right"),
         }
 
     def get(self, style: str, decimals: int | None = None):
         key = (style, decimals)
         if key not in self._cache:
             props = dict(self.spec[style])
-            if decimals is not None:
-                props["num_format"] = number_format(style, decimals)
+            fmt = number_format(style, decimals)
+            if fmt:
+                props["num_format"] = fmt
             self._cache[key] = self.wb.add_format(props)
         return self._cache[key]
 
@@ -66,6 +72,10 @@ def write_cell(ws, fmts: Formats, row: int, col: int, cell: Cell) -> None:
     fmt = fmts.get(cell.style, cell.decimals)
     if cell.formula is not None:
         ws.write_formula(row, col, cell.formula, fmt, cell.value)
+    elif isinstance(cell.value, datetime.date):
+        value = cell.value if isinstance(cell.value, datetime.datetime) else \
+            datetime.datetime.combine(cell.value, datetime.time())
+        ws.write_datetime(row, col, value, fmts.get("date"))
     elif cell.value is None:
         ws.write_blank(row, col, None, fmt)
     elif isinstance(cell.value, str):
@@ -111,6 +121,8 @@ def write_table(wb: xlsxwriter.Workbook, fmts: Formats, t: Table) -> None:
             _merge(ws, r, 0, r, last, str(cell.value), fmts.get(cell.style))
             ws.set_row(r, lines_needed(str(cell.value), total_width) * LINE_HEIGHT + 3)
             continue
+        if i in t.row_levels:
+            ws.set_row(r, None, None, {"level": t.row_levels[i]})
         height = 1
         for c, cell in enumerate(row):
             write_cell(ws, fmts, r, c, cell)
@@ -119,6 +131,13 @@ def write_table(wb: xlsxwriter.Workbook, fmts: Formats, t: Table) -> None:
         if height > 1:
             ws.set_row(r, height * LINE_HEIGHT + 3)
     last_row = t.first_data_row + len(t.rows) - 1
+    if t.row_levels:
+        ws.outline_settings(True, False, True, False)  # summary rows above their details
+    for col, colours in t.conditional.items():
+        for text, colour in colours.items():
+            ws.conditional_format(t.first_data_row, col, last_row, col, {
+                "type": "cell", "criteria": "==", "value": f'"{text}"',
+                "format": fmts.wb.add_format({"bg_color": colour, "font_name": FONT})})
     for i, note in enumerate(t.notes):
         r = t.notes_row + i
         _merge(ws, r, 0, r, last, note, fmts.get("note"))
