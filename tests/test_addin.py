@@ -247,14 +247,14 @@ def test_tracker_into_an_open_workbook_equals_the_cli_tracker(analysis_book, tmp
     import datetime as dt
 
     book = analysis_book
-    ledger = os.path.join(HERE, "..", "workbooks", "samples", "ledger_2023.xlsx")
+    ledger = os.path.join(HERE, "..", "workbooks", "samples", "ledger_2022.xlsx")
     macros.set_source(book, sample_export(tmp_path), ledger=ledger)
     assert book.sheets["xltools配置"].range("A3").value == "项目台账"
-    written = macros.write_tracker(book, dt.date(2023, 12, 31))
+    written = macros.write_tracker(book, dt.date(2022, 12, 31))
     assert written == ["项目总览", "子项明细", "汇总", "图表", "校验"] and "7 个项目" in book.app.alerts[-1]
     book.save()
     reference = tmp_path / "参照.xlsx"
-    assert run_cli("tracker", ledger, "-o", reference, "--as-of", "2023-12-31").returncode == 0
+    assert run_cli("tracker", ledger, "-o", reference, "--as-of", "2022-12-31").returncode == 0
     recalculated = formula_cells(libreoffice.recalculated(book.fullname, tmp_path / "lo"))
     expected = formula_cells(reference)
     assert len(expected) > 100
@@ -290,3 +290,15 @@ def run_cli_env(env, *args):
     full = dict(os.environ, PYTHONIOENCODING="utf-8", **env)
     return subprocess.run([sys.executable, "-m", "xltools", *map(str, args)], capture_output=True, text=True,
                           encoding="utf-8", env=full)
+
+
+def test_report_into_an_open_workbook(analysis_book):
+    book = analysis_book
+    ledger = os.path.join(HERE, "..", "workbooks", "samples", "ledger_2022.xlsx")
+    macros.set_source(book, os.path.join(HERE, "..", "workbooks", "samples", "bureau_2022.xlsx"), ledger=ledger)
+    text = macros.write_report(book)
+    with open(os.path.join(HERE, "golden", "report_2022.md"), encoding="utf-8") as fh:
+        assert text == fh.read()
+    sheet = book.sheets["分析报告"]
+    assert sheet.range("A1").value == "# 2022年全市战略性新兴产业发展现状".lstrip("# ")
+    assert sheet.range("A2").value == "一、总体发展概况" and sheet.range("A3").value.startswith("2022年，全市")

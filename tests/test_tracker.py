@@ -188,12 +188,12 @@ def test_sample_ledger_and_tracker(tmp_path):
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "workbooks", "samples"))
     from make_ledger import make_ledger
 
-    fresh = make_ledger(str(tmp_path / "ledger_2023.xlsx"))
-    shipped = os.path.join(os.path.dirname(__file__), "..", "workbooks", "samples", "ledger_2023.xlsx")
+    fresh = make_ledger(str(tmp_path / "ledger_2022.xlsx"))
+    shipped = os.path.join(os.path.dirname(__file__), "..", "workbooks", "samples", "ledger_2022.xlsx")
     assert sha256(fresh) == sha256(shipped)
-    proc = run_cli("tracker", "--as-of", "2023-12-31", cwd=tmp_path)
+    proc = run_cli("tracker", "--as-of", "2022-12-31", cwd=tmp_path)
     assert proc.returncode == 0 and "7 个项目" in proc.stdout
-    out = tmp_path / "项目进度表_2023-12-31.xlsx"
+    out = tmp_path / "项目进度表_2022-12-31.xlsx"
     rows = overview_rows(out)
     smelting = rows["镍冶炼系统提质增效升级改造项目"]
     assert smelting[8] == 8.6 and smelting[9] == pytest.approx(6.18) and smelting[17] == "3项：在建2、已建成1"

@@ -75,6 +75,17 @@ class Range:
         return Font(self._cells())
 
     @property
+    def wrap_text(self):
+        return self.sheet.ws.cell(*self.first).alignment.wrap_text
+
+    @wrap_text.setter
+    def wrap_text(self, on):
+        from openpyxl.styles import Alignment
+
+        for c in self._cells():
+            c.alignment = Alignment(wrap_text=on, vertical="top")
+
+    @property
     def column_width(self):
         return self.sheet.ws.column_dimensions[get_column_letter(self.first[1])].width
 

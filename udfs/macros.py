@@ -16,6 +16,7 @@ from udfs.engine import CONFIG_SHEETS, UdfError
 TITLE = "xltools 战新产业"
 SUMMARY_SHEETS = ("表1", "表2", "表3", "说明", "合计数据")
 CHECK_SHEET = "校验结果"
+REPORT_SHEET = "分析报告"
 
 
 def _caller():
@@ -186,5 +187,25 @@ def write_tracker(book, as_of=None):
 
 @macro
 def write_report(book):
-    """生成分析报告: the 发展现状 text, once the report exists (its issue)."""
-    raise UdfError("#分析报告功能尚未提供（在后续版本中加入）")
+    """生成分析报告: the 发展现状 text in a sheet 分析报告 (one paragraph a row), with the workbook's
+    项目台账 when one is configured."""
+    from xltools.disclosure import plan
+    from xltools.report import blocks, render
+
+    from udfs.sheets import write_rows
+
+    e = engine.entry(book=book)
+    ledger = None
+    try:
+        path = engine.ledger_path(book)
+    except UdfError:
+        path = None
+    if path and os.path.exists(path):
+        from xltools.ledger import read_ledger
+
+        ledger = read_ledger(path)
+    text = render(e.results, plan(e.results), ledger)
+    rows = [[line] for _, line in blocks(text)]
+    ws = write_rows(book, REPORT_SHEET, [rows[0][0]], rows[1:], [120])
+    ws.range((2, 1), (len(rows), 1)).wrap_text = True
+    return text

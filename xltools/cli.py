@@ -232,10 +232,61 @@ def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days
         sys.exit(2)
 
 
+@main.command(context_settings=CONTEXT)
+@input_argument
+@read_options
+@compute_options
+@click.option("--ledger", metavar="LEDGER", type=click.Path(dir_okay=False),
+              help="重点项目台账：写出“工业投资项目进展”一段。")
+@click.option("-o", "--output", metavar="OUT", type=click.Path(dir_okay=False),
+              help="输出 .docx（公文格式）或 .md；不给时在终端显示 Markdown。")
+@click.option("--city", default="全市", show_default=True, help="文中的地区称谓，如 金昌市。")
+@click.option("--templates", metavar="DIR", type=click.Path(file_okay=False, exists=True),
+              help="自己改写的模板所在文件夹（含 report.md.j2）；默认用随包附带的模板。")
+@click.option("--no-suppress", "no_suppress", is_flag=True, help="不做数据保密处理（仅供内部使用）。")
+@click.option("--threshold", type=click.IntRange(1, 1000), default=3, show_default=True,
+              help="数据保密阈值：企业数少于此数的产业不写数字。")
+@guarded
+def report(input_path, period, sheet, sei_list, sei_map, opening, by, calendar_days, ledger, output, city,
+           templates, no_suppress, threshold):
+    """写出“发展现状”分析：总体发展概况、发展特点、工业投资项目进展。
+
+    \b
+    句子在模板 xltools/templates/report.md.j2 中，局里可复制后改写（--templates）；
+    数字与汇总表完全一致，用词按数字的正负和大小选定；不公布的产业只列名称，不写数字。
+    不给 INPUT 时使用随包附带的样例数据。
+    示例：
+      xltools report 2022年1-12月规上工业.xlsx --ledger 重点项目台账.xlsx -o 发展现状.docx
+      xltools report --ledger 台账.xlsx                     # 在终端显示 Markdown
+    """
+    import xltools
+
+    from .disclosure import plan
+    from .report import render, write
+
+    path = input_path or sample_path()
+    reading(path)
+    data = xltools.load(path, sheet=sheet, period=period, sei_list=sei_list, calendar_days=calendar_days)
+    opening_data = xltools.load(opening) if opening else None
+    results = xltools.compute(data, by_county=by == "county", sei_map=sei_map, opening=opening_data)
+    ledger_data = None
+    if ledger:
+        from .ledger import read_ledger
+
+        ledger_data = read_ledger(ledger)
+    text = render(results, plan(results, enabled=not no_suppress, threshold=threshold), ledger_data,
+                  city=city, templates=templates)
+    if output:
+        write(output, text, [path, ledger, opening, sei_list, sei_map])
+        click.echo(f"已写入 {output}")
+    else:
+        click.echo(text, nl=False)
+
+
 def ledger_sample_path() -> str:
     from importlib import resources
 
-    return str(resources.files("xltools.samples").joinpath("ledger_2023.xlsx"))
+    return str(resources.files("xltools.samples").joinpath("ledger_2022.xlsx"))
 
 
 def _date(ctx, param, value):

@@ -1,0 +1,211 @@
+"""`xltools report`: the 发展现状 part of the analysis, written from the figures.
+
+The sentences are Jinja2 templates (xltools/templates/report.md.j2, or a bureau's own copy
+with --templates); this module only hands them the engine's figures (rounded as published)
+and the words chosen from their signs (wording.py). Categories withheld by disclosure
+control are named, never described with numbers. Output: Markdown, or a .docx in the
+usual official-document look (title, 黑体 headings, 仿宋 body, first-line indent).
+"""
+from __future__ import annotations
+
+import os
+
+from .disclosure import Disclosure
+from .indicators import ALL, SEI, Results
+from .sei import category_names
+from .wording import FILTERS, Figure, profit_change
+
+TEMPLATE = "report.md.j2"
+ALL_LABEL = "全市规模以上工业"
+
+
+class Scope:
+    """A scope's published figures by indicator id: `sei.profit_margin` -> Figure."""
+
+    def __init__(self, results: Results, scope: str, withheld: bool):
+        self._r, self._scope, self.withheld = results, scope, withheld
+        self._computed = {i.id for i in results.computed}
+
+    def __getattr__(self, iid: str) -> Figure:
+        if iid.startswith("_") or self.withheld or iid not in self._computed:
+            return Figure(None, 0)
+        res = self._r.get(self._scope, iid)
+        return Figure(res.value, res.decimals, res.unit)
+
+
+class Gaps:
+    """Differences of the SEI against all industry: `gap.profit_margin` (百分点, 元, 天)."""
+
+    def __init__(self, results: Results, scope: str, reference: str, hidden: bool):
+        self._r, self._s, self._ref, self._hidden = results, scope, reference, hidden
+        self._computed = {i.id for i in results.computed}
+
+    def __getattr__(self, iid: str) -> Figure:
+        if iid.startswith("_") or self._hidden or iid not in self._computed:
+            return Figure(None, 0)
+        d = self._r.diff(iid, self._s, self._ref)
+        return Figure(d.value, d.decimals, d.unit)
+
+
+def _profit_words(results: Results, scope: str) -> str:
+    if "total_profit_growth" not in {i.id for i in results.computed}:
+        return ""
+    s = results.sums_of(scope)
+    growth = results.get(scope, "total_profit_growth")
+    return profit_change(s.get("total_profit_cur"), s.get("total_profit_ly"), Figure(growth.value, growth.decimals))
+
+
+def when(results: Results) -> str:
+    p = results.period
+    return f"{p.year}年" if (p.start_month, p.end_month) == (1, 12) else p.label
+
+
+def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "全市") -> dict:
+    hidden = disclosure.is_withheld
+    sei_hidden = hidden(SEI) or hidden(ALL)
+    computed = {i.id for i in results.computed}
+    size = "value_added" if "value_added" in computed else "output_value"
+    sectors = []
+    for name in category_names():
+        scope = f"sector:{name}"
+        if hidden(scope) or results.sums_of(scope).enterprises == 0 or sei_hidden:
+            continue
+        share = results.share(size, scope, SEI)
+        margin_gap = results.diff("profit_margin", scope, SEI) if "profit_margin" in computed else None
+        profit_share = results.share("total_profit", scope, SEI) if "total_profit" in computed else None
+        fig = Scope(results, scope, False)
+        sectors.append({
+            "name": name, "level": getattr(fig, size), "share": Figure(share.value, share.decimals),
+            "profit_share": Figure(profit_share.value, profit_share.decimals) if profit_share else Figure(None, 1),
+            "profit_margin": fig.profit_margin,
+            "margin_gap": Figure(margin_gap.value, margin_gap.decimals) if margin_gap else Figure(None, 2),
+            "profit_words": _profit_words(results, scope)})
+    sectors.sort(key=lambda s: -(s["level"].value or 0))
+    structure = [s for s in sectors if s["share"]][:3]
+    profit_leaders = sorted([s for s in sectors if s["profit_share"].value and s["profit_share"].value > 0],
+                            key=lambda s: -s["profit_share"].value)[:2]
+    withheld = [n for n in category_names()
+                if hidden(f"sector:{n}") and results.sums_of(f"sector:{n}").enterprises > 0]
+    ctx = {
+        "when": when(results), "city": city, "all_label": ALL_LABEL,
+        "sei": Scope(results, SEI, sei_hidden), "all": Scope(results, ALL, hidden(ALL)),
+        "gap": Gaps(results, SEI, ALL, sei_hidden), "profit_words": "" if sei_hidden else _profit_words(results, SEI),
+        "sectors": sectors, "structure": structure, "profit_leaders": profit_leaders, "withheld": withheld,
+        "structure_what": "增加值" if size == "value_added" else "工业总产值",
+        "investment": None, "key_projects": [],
+    }
+    if ledger is not None:
+        ctx.update(_investment(ledger))
+    return ctx
+
+
+def _investment(ledger) -> dict:
+    from .projects import industrial_investment, rate, yi
+
+    inv = industrial_investment(ledger)
+    key = []
+    for k, p in enumerate(ledger.projects):
+        if p.level != "省列重大":
+            continue
+        subs = [{"name": s.name, "words": s.progress_text or s.state or ""}
+                for s in ledger.subprojects if s.project == k]
+        key.append({"name": p.name, "total": Figure(yi(p.total), 2), "done": Figure(yi(p.done_total), 2),
+                    "rate": Figure(rate(yi(p.done_total), yi(p.total)), 1), "subs": subs,
+                    "progress": p.progress_text})
+    investment = {"growth": Figure(inv["growth"], 1), "share": Figure(inv["share"], 1)} if ledger.totals else None
+    return {"investment": investment or ({} if key else None), "key_projects": key}
+
+
+def environment(templates: str | None = None):
+    import jinja2
+
+    loaders = []
+    if templates:
+        loaders.append(jinja2.FileSystemLoader(templates))
+    loaders.append(jinja2.PackageLoader("xltools", "templates"))
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
+    env.filters.update(FILTERS)
+    return env
+
+
+def render(results: Results, disclosure: Disclosure, ledger=None, *, city: str = "全市",
+           templates: str | None = None) -> str:
+    """The analysis as Markdown: `# title`, `## 一、…` headings, one paragraph per block."""
+    text = environment(templates).get_template(TEMPLATE).render(**context(results, disclosure, ledger, city))
+    out = []
+    for kind, line in blocks(text):
+        out.append({"title": "# ", "heading": "## ", "paragraph": ""}[kind] + line)
+    return "\n\n".join(out) + "\n"
+
+
+def blocks(markdown: str) -> list[tuple[str, str]]:
+    """(kind, text): title, heading or paragraph."""
+    out = []
+    for line in markdown.splitlines():
+        if line.startswith("# "):
+            out.append(("title", line[2:].strip()))
+        elif line.startswith("## "):
+            out.append(("heading", line[3:].strip()))
+        elif line.strip():
+            out.append(("paragraph", line.strip()))
+    return out
+
+
+def write_docx(path: str, markdown: str) -> None:
+    """An official-document look: 方正小标宋-like title (宋体 bold 22pt), 黑体 headings, 仿宋 16pt body
+    with a two-character first-line indent and 28-point lines, A4."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+
+    def run_font(run, name, size, bold=False):
+        run.font.name, run.font.size, run.font.bold = name, Pt(size), bold
+        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+
+    for kind, text in blocks(markdown):
+        p = document.add_paragraph()
+        fmt = p.paragraph_format
+        fmt.line_spacing = Pt(28)
+        if kind == "title":
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run_font(p.add_run(text), "宋体", 22, bold=True)
+            fmt.space_after = Pt(16)
+        elif kind == "heading":
+            fmt.first_line_indent = Pt(32)
+            run_font(p.add_run(text), "黑体", 16)
+        else:
+            fmt.first_line_indent = Pt(32)
+            p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            run_font(p.add_run(text), "仿宋", 16)
+    document.core_properties.title = blocks(markdown)[0][1] if markdown.startswith("# ") else "分析报告"
+    document.core_properties.author = "xltools"
+    document.save(path)
+
+
+def write(path: str, markdown: str, inputs: list[str]) -> str:
+    """A .docx or .md by the extension, atomically, never over an input."""
+    from .errors import InputError, Issue
+    from .output import atomic_path, refuse_overwriting_inputs
+
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in (".docx", ".md"):
+        raise InputError(Issue(f"输出文件 {path} 的扩展名应为 .docx 或 .md"))
+    refuse_overwriting_inputs([path], inputs)
+    with atomic_path(path) as tmp:
+        if ext == ".docx":
+            write_docx(tmp, markdown)
+        else:
+            with open(tmp, "w", encoding="utf-8") as fh:
+                fh.write(markdown)
+    return path
+
+
+
