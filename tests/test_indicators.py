@@ -256,3 +256,23 @@ def test_no_negative_zero_anywhere(tmp_path):
     assert not any(x == 0 and math.copysign(1, x) < 0 for x in values)
     assert not any(x["display"].startswith("-") and float(x["display"]) == 0 for x in r.to_json()["results"])
     assert str(rounded(-0.001, 2)) == "0.0"
+
+
+def test_scope_sums_are_exact_on_both_paths(tmp_path):
+    """Whole 元 (≤ 3 decimals in 千元) are summed as integers; finer figures with math.fsum. Either
+    way a sum does not depend on the order of the rows and has no binary drift (0.1 × 10 = 1.0)."""
+    import math
+
+    from xltools.indicators import scope_sums
+
+    head = ["统一社会信用代码", "单位名称", "营业收入本期", "营业成本本期", "利润总额本期"]
+    rows = [[f"A{i}", f"甲{i}", 0.1, 0.1234567, 1e-7 * (i + 1)] for i in range(10)]
+    data = xltools.load(write_csv(tmp_path / "a.csv", [head, *rows]), period="2022")
+    xltools.compute(data)
+    s = scope_sums(data)[0]
+    assert s.sums["revenue_cur"] == 1.0
+    assert s.sums["operating_cost_cur"] == float(f"{math.fsum([0.1234567] * 10):.16g}")
+    reversed_rows = list(reversed(rows))
+    again = xltools.load(write_csv(tmp_path / "b.csv", [head, *reversed_rows]), period="2022")
+    xltools.compute(again)
+    assert scope_sums(again)[0].sums == s.sums

@@ -147,3 +147,19 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     assert "正在读取" in seen.decode("utf-8", "replace") and "2/2" in seen.decode("utf-8", "replace")
     piped = run_cli("summary", a, b, "-o", tmp_path / "t.xlsx")
     assert "正在读取" not in piped.stderr and piped.stderr == ""
+
+
+def test_jobs_give_the_same_workbook_as_one_process(tmp_path):
+    import pickle
+
+    from xltools.errors import InputError, Issue
+
+    files = [make_export(str(tmp_path / f"{m}月.xlsx"), n=40, seed=m, period_title=f"2022年1-{m}月") for m in (2, 3, 4)]
+    one, two = tmp_path / "一.xlsx", tmp_path / "二.xlsx"
+    assert run_cli("summary", *files, "-o", one, "--jobs", "1").returncode == 0
+    assert run_cli("summary", *files, "-o", two, "--jobs", "2").returncode == 0
+    assert values(one) == values(two)
+    # An input error crosses the process boundary with every located issue.
+    exc = InputError([Issue("不是数字", file="a.xlsx", sheet="s", row=5, column="营业收入", col_index=3, value="x",
+                            has_value=True)])
+    assert pickle.loads(pickle.dumps(exc)).report() == exc.report()

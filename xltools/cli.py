@@ -167,9 +167,11 @@ def indicators(input_path, period, sheet, sei_list, sei_map, opening, by, calend
               help="不做数据保密处理（仅供内部使用，不得对外公布）。")
 @click.option("--threshold", type=click.IntRange(1, 1000), default=3, show_default=True,
               help="数据保密阈值：企业数少于此数的范围不公布，并做次级保护。")
+@click.option("--jobs", type=click.IntRange(1, 256), default=None,
+              help="多份数据时同时读取的进程数；默认为本机的处理器核数。")
 @guarded
 def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days, output, split, no_suppress,
-            threshold):
+            threshold, jobs):
     """生成战略性新兴产业汇总表工作簿：表1、表2、（表3）、图表、说明和合计数据。
 
     \b
@@ -199,16 +201,18 @@ def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days
 
     opening_data = xltools.load(opening) if opening else None
     prepared, failed = [], []
-    with progress(paths, "正在读取") as bar:
-        for path in bar:
-            try:
-                p = sm.prepare(path, options, opening_data)
-                dup = sm.duplicate_period(prepared, p)
-                if dup:
-                    raise dup
-                prepared.append(p)
-            except InputError as exc:
-                failed.append((path, exc))
+    with progress(len(paths), "正在读取") as bar:
+        outcomes = sm.prepare_all(paths, options, opening_data, jobs=jobs or os.cpu_count() or 1,
+                                  tick=lambda: bar.update(1))
+    for path, p in zip(paths, outcomes):
+        if isinstance(p, InputError):
+            failed.append((path, p))
+            continue
+        dup = sm.duplicate_period(prepared, p)
+        if dup:
+            failed.append((path, dup))
+        else:
+            prepared.append(p)
     for path, exc in failed:
         click.echo(f"{os.path.basename(path)} 未写入汇总表：\n{exc.report()}", err=True)
     if not prepared:
@@ -403,13 +407,22 @@ def said_written(target: str, prepared: list) -> None:
     click.echo(f"已写入 {target}（{periods}{extra}）")
 
 
-def progress(items, label: str):
-    """A progress bar on a terminal when there is more than one item; silent in pipes."""
-    import contextlib
+class _Silent:
+    def __enter__(self):
+        return self
 
-    if sys.stderr.isatty() and len(items) > 1:
-        return click.progressbar(items, label=label, file=sys.stderr, show_pos=True)
-    return contextlib.nullcontext(items)
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n):
+        pass
+
+
+def progress(count: int, label: str):
+    """A progress bar on a terminal when there is more than one item; silent in pipes."""
+    if sys.stderr.isatty() and count > 1:
+        return click.progressbar(length=count, label=label, file=sys.stderr, show_pos=True)
+    return _Silent()
 
 
 if __name__ == "__main__":  # pragma: no cover

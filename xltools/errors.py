@@ -82,6 +82,9 @@ class InputError(Exception):
         self.issues = list(issues)
         super().__init__("\n".join(str(i) for i in self.issues))
 
+    def __reduce__(self):  # across processes (summary --jobs) with every issue intact
+        return (InputError, (self.issues,))
+
     def report(self, limit_per_column: int = 20) -> str:
         """All issues, with long runs in one column shortened to the first few and a count."""
         lines: list[str] = []

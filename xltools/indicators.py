@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy as np
+import pandas as pd
 
 from .reader import BureauData
 from .rounding import NULL_DISPLAY, display
@@ -175,41 +176,95 @@ def carried(x: float) -> float:
     return float(f"{x:.16g}")
 
 
-def _scopes(data: BureauData, by_county: bool) -> list[tuple[str, str, np.ndarray]]:
-    f = data.frame
-    n = len(f)
-    cats = f["sei_category"].to_numpy(dtype=object, na_value=None) if "sei_category" in f.columns \
-        else np.full(n, None, dtype=object)
-    is_sei = np.array([c is not None for c in cats], dtype=bool)
-    out = [(ALL, SCOPE_LABELS[ALL], np.ones(n, dtype=bool)), (SEI, SCOPE_LABELS[SEI], is_sei)]
-    for name in category_names():
-        out.append((f"sector:{name}", name, cats == name))
-    if by_county:
-        counties = f["county"].to_numpy(dtype=object, na_value=None) if "county" in f.columns else None
-        if counties is not None:
-            names = sorted({c for c in counties if c is not None})
-            for c in names:
-                mask = counties == c
-                out.append((f"county:{c}", c, mask))
-                out.append((f"county:{c}/sei", f"{c}战略性新兴产业", mask & is_sei))
-    return out
+class _Groups:
+    """Every enterprise in one group: (category or none) × (county or none when by county).
 
+    The scopes are unions of groups, so every column is summed once per group — exactly,
+    with math.fsum over the group's rows in any order — and a scope's sum is the exact sum
+    of its groups' sums. No result depends on the order of the rows.
+    """
 
-def scope_sums(data: BureauData, by_county: bool = False) -> list[ScopeSums]:
-    f = data.frame
-    keys = [c for c in f.columns if c.endswith(("_cur", "_ly", "_boy"))]
-    arrays = {k: f[k].to_numpy(dtype="float64") for k in keys}
-    profit = arrays.get("total_profit_cur")
-    out = []
-    for scope, label, mask in _scopes(data, by_county):
-        sums = {k: carried(math.fsum(a[mask])) for k, a in arrays.items()}
-        if profit is not None:
-            p = profit[mask]
-            loss = p < 0
-            loss_n, loss_amt = int(loss.sum()), carried(0.0 - math.fsum(p[loss]))  # never -0.0
+    def __init__(self, data: BureauData, by_county: bool):
+        f = data.frame
+        n = len(f)
+        names = category_names()
+        if "sei_category" in f.columns:
+            codes = pd.Categorical(f["sei_category"], categories=names).codes.astype(np.int64)
+            cat = np.where(codes < 0, len(names), codes)
         else:
-            loss_n, loss_amt = 0, 0.0
-        out.append(ScopeSums(scope, label, int(mask.sum()), loss_n, loss_amt, sums))
+            cat = np.full(n, len(names), dtype=np.int64)
+        self.counties: list[str] = []
+        county = np.zeros(n, dtype=np.int64)
+        if by_county and "county" in f.columns:
+            codes, uniques = pd.factorize(f["county"], sort=True)
+            self.counties = [str(u) for u in uniques]
+            county = np.where(codes < 0, len(self.counties), codes).astype(np.int64)
+        self.names = names
+        self.width = len(self.counties) + 1
+        gid = cat * self.width + county
+        self.order = np.argsort(gid, kind="stable")
+        ordered = gid[self.order]
+        self.ids, starts = np.unique(ordered, return_index=True)
+        self.bounds = list(zip(starts, list(starts[1:]) + [n]))
+        self.sizes = {int(g): int(b - a) for g, (a, b) in zip(self.ids, self.bounds)}
+
+    def category_of(self, g: int) -> str | None:
+        k = g // self.width
+        return self.names[k] if k < len(self.names) else None
+
+    def county_of(self, g: int) -> str | None:
+        k = g % self.width
+        return self.counties[k] if k < len(self.counties) else None
+
+    def partials(self, values: np.ndarray) -> dict[int, float]:
+        """Each group's exact sum. Figures in 千元 almost always have at most three decimals (whole
+        元): then they are summed as integers of 元, exactly and fast; otherwise with math.fsum."""
+        ordered = values[self.order]
+        if not len(ordered):
+            return {}
+        scaled = ordered * 1000.0
+        whole = np.rint(scaled)
+        if np.all(np.abs(scaled - whole) <= 1e-6 * np.maximum(1.0, np.abs(scaled))) and \
+                float(np.abs(whole).sum()) < 2.0 ** 62:
+            sums = np.add.reduceat(whole.astype(np.int64), [a for a, _ in self.bounds])
+            return {int(g): int(v) / 1000 for g, v in zip(self.ids, sums)}
+        return {int(g): math.fsum(ordered[a:b]) for g, (a, b) in zip(self.ids, self.bounds)}
+
+    def scopes(self) -> list[tuple[str, str, list[int]]]:
+        ids = [int(g) for g in self.ids]
+        sei = [g for g in ids if self.category_of(g) is not None]
+        out = [(ALL, SCOPE_LABELS[ALL], ids), (SEI, SCOPE_LABELS[SEI], sei)]
+        for name in self.names:
+            out.append((f"sector:{name}", name, [g for g in ids if self.category_of(g) == name]))
+        for c in self.counties:
+            members = [g for g in ids if self.county_of(g) == c]
+            out.append((f"county:{c}", c, members))
+            out.append((f"county:{c}/sei", f"{c}战略性新兴产业", [g for g in members if g in sei]))
+        return out
+
+    def counts(self) -> dict[tuple[str | None, str | None], int]:
+        return {(self.category_of(g), self.county_of(g)): n for g, n in self.sizes.items()}
+
+
+def scope_sums(data: BureauData, by_county: bool = False, groups: _Groups | None = None) -> list[ScopeSums]:
+    f = data.frame
+    groups = groups or _Groups(data, by_county)
+    keys = [c for c in f.columns if c.endswith(("_cur", "_ly", "_boy"))]
+    partials = {k: groups.partials(f[k].to_numpy(dtype="float64")) for k in keys}
+    loss_n: dict[int, int] = {}
+    loss_amt: dict[int, float] = {}
+    if "total_profit_cur" in f.columns:
+        profit = f["total_profit_cur"].to_numpy(dtype="float64")
+        loss = profit < 0
+        loss_amt = groups.partials(np.where(loss, profit, 0.0))
+        loss_n = {g: int(v) for g, v in groups.partials(loss.astype("float64")).items()}
+    out = []
+    for scope, label, members in groups.scopes():
+        sums = {k: carried(math.fsum(p[g] for g in members)) for k, p in partials.items()}
+        n = sum(groups.sizes[g] for g in members)
+        losses = sum(loss_n.get(g, 0) for g in members)
+        amount = carried(0.0 - math.fsum(loss_amt.get(g, 0.0) for g in members))  # never -0.0
+        out.append(ScopeSums(scope, label, n, losses, amount, sums))
     return out
 
 
@@ -389,7 +444,8 @@ def compute(data: BureauData, *, by_county: bool = False, warnings: list[str] | 
                             + "、".join(column_label(f"{b}_cur", specs).replace("(本期)", "") for b in with_boy))
     if data.period.calendar_days:
         warnings.append(f"天数按日历天数计算（{data.period.days} 天），不是国家统计局的每月30天口径")
-    scopes = scope_sums(data, by_county)
+    groups = _Groups(data, by_county)
+    scopes = scope_sums(data, by_county, groups)
     all_sums = scopes[0]
     results = []
     for s in scopes:
@@ -402,19 +458,7 @@ def compute(data: BureauData, *, by_county: bool = False, warnings: list[str] | 
             results.append(Result(s.scope, s.label, ind.id, ind.name, ind.unit, value,
                                   display(value, ind.decimals), ind.decimals))
     return Results(data.source, data.period, data.classification, warnings, scopes, results, tuple(computed),
-                   has_boy, _groups(data, by_county))
-
-
-def _groups(data: BureauData, by_county: bool) -> dict[tuple[str | None, str | None], int]:
-    f = data.frame
-    cats = f["sei_category"].to_numpy(dtype=object, na_value=None) if "sei_category" in f.columns \
-        else [None] * len(f)
-    counties = f["county"].to_numpy(dtype=object, na_value=None) if by_county and "county" in f.columns \
-        else [None] * len(f)
-    out: dict[tuple[str | None, str | None], int] = {}
-    for key in zip(cats, counties):
-        out[key] = out.get(key, 0) + 1
-    return out
+                   has_boy, groups.counts())
 
 
 def column_label(key: str, specs=None) -> str:

@@ -250,17 +250,20 @@ class XlsxSource(ExcelSource):
         finally:
             if scan is not None:
                 scan.join()
-        need = [int(c.value[2:]) for c in texts if c.value.startswith("s:")]
+        # Shared-string references resolved in place; a file holds few distinct texts ("-", "N/A").
+        distinct = {c.value for c in texts}
+        need = [int(v[2:]) for v in distinct if v.startswith("s:")]
         table = _shared_strings(self._zip, max(need)) if need else []
-        resolved = []
-        for c in texts:
-            if c.value.startswith("s:"):
-                i = int(c.value[2:])
-                c = ErrorCell(c.row, c.col, table[i] if i < len(table) else "")
+        meaning = {}
+        for v in distinct:
+            if v.startswith("s:"):
+                i = int(v[2:])
+                meaning[v] = table[i] if i < len(table) else ""
             else:
-                c = ErrorCell(c.row, c.col, c.value[2:])
-            resolved.append(c)
-        self._scanned = {sheet: (errors, resolved)}
+                meaning[v] = v[2:]
+        for c in texts:
+            c.value = meaning[c.value]
+        self._scanned = {sheet: (errors, texts)}
         return out
 
     def error_cells(self, sheet: str) -> list[ErrorCell]:

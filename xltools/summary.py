@@ -56,6 +56,34 @@ def prepare(path: str, options: Options, opening=None) -> Prepared:
     return Prepared(path, results, disclosure, info)
 
 
+def _prepare_one(path: str, options: Options, opening):
+    try:
+        return prepare(path, options, opening)
+    except InputError as exc:
+        return exc
+
+
+def prepare_all(paths: list[str], options: Options, opening=None, *, jobs: int = 1, tick=lambda: None) -> list:
+    """Prepared or InputError for each path, in input order; `jobs` processes read in parallel
+    (each export is parsed and computed in its own process; only the scope sums come back)."""
+    jobs = max(1, min(jobs, len(paths)))
+    if jobs == 1:
+        out = []
+        for path in paths:
+            out.append(_prepare_one(path, options, opening))
+            tick()
+        return out
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    out: list = [None] * len(paths)
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(_prepare_one, path, options, opening): i for i, path in enumerate(paths)}
+        for future in as_completed(futures):
+            out[futures[future]] = future.result()
+            tick()
+    return out
+
+
 def build(prepared: list[Prepared], *, prefixed: bool) -> list[SheetSet]:
     return [sheet_set(p.results, p.disclosure, p.info, prefix=p.label if prefixed else "") for p in prepared]
 
