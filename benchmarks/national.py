@@ -13,7 +13,6 @@ benchmarks/out/ by read.py's generator.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -67,12 +66,9 @@ def measure(path: str, repeat: int, modes=MODES) -> dict[str, dict[str, float]]:
 
 
 def main() -> None:
-    from read import export_path
+    from read import arguments, export_path
 
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rows", type=int, default=470_000)
-    ap.add_argument("--repeat", type=int, default=3)
-    args = ap.parse_args()
+    args = arguments(__doc__)
     path = export_path(args.rows)
     med = measure(path, args.repeat)
     bare = med["bare"]

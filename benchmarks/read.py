@@ -66,11 +66,16 @@ def run(mode: str, path: str) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(doc: str):
+    """--rows and --repeat, shared by the benchmarks that read the generated export."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("--rows", type=int, default=470_000)
     ap.add_argument("--repeat", type=int, default=3)
-    args = ap.parse_args()
+    return ap.parse_args()
+
+
+def main() -> None:
+    args = arguments(__doc__)
     path = export_path(args.rows)
     results: dict[str, list[dict]] = {"bare": [], "xltools": []}
     for _ in range(args.repeat):
