@@ -276,3 +276,9 @@ def test_scope_sums_are_exact_on_both_paths(tmp_path):
     again = xltools.load(write_csv(tmp_path / "b.csv", [head, *reversed_rows]), period="2022")
     xltools.compute(again)
     assert scope_sums(again)[0].sums == s.sums
+
+
+def test_display_of_the_largest_doubles():
+    """1e308 千元 → 1e303 亿元 once crashed the display rounding (decimal precision)."""
+    assert display(1e303, 2) == "1" + "0" * 303 + ".00"
+    assert display(-1e303, 1).startswith("-1") and display(1.7976931348623157e308, 0)[-1].isdigit()

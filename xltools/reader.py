@@ -21,7 +21,7 @@ from .columns import UNIT_FACTORS, ColumnSpec, HeaderMatch, column_specs
 from .errors import InputError, Issue, IssueList
 from .periods import Period, find_period, parse_period
 from .sei import UnknownCategory, normalise_category
-from .sources import PEEK_ROWS, Source, open_source
+from .sources import PEEK_ROWS, Source, limit, open_source
 from .values import clean_text, to_numbers
 
 def _spaced(words: str) -> str:
@@ -330,6 +330,9 @@ def read_bureau(path: str | os.PathLike, *, sheet: str | None = None, period: Pe
     number_cols = [i.col for i in cols.values() if i.spec.kind in NUMBER_KINDS]
     data = source.load(layout.sheet, layout.data_start, text_cols, number_cols)
     n = max((len(a) for a in data.values()), default=0)
+    if n > limit("XLTOOLS_MAX_ROWS"):
+        raise InputError(Issue(f"工作表有 {n} 行数据，超过上限 {limit('XLTOOLS_MAX_ROWS')} 行（可用环境变量 "
+                               "XLTOOLS_MAX_ROWS 调整）", file=source.name, sheet=layout.sheet))
     for c in set(text_cols) | set(number_cols):  # a column with a header and no cells at all
         if c not in data:
             data[c] = pa.nulls(n, pa.string())

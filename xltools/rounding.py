@@ -1,7 +1,7 @@
 """Display rounding as the bureau publishes: half away from zero on the decimal value."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 NULL_DISPLAY = "—"
 WITHHELD_DISPLAY = "…"
@@ -13,8 +13,10 @@ def round_half_up(value: float, decimals: int) -> Decimal:
     The value is first taken to 9 decimal places, far beyond any published digit, which
     removes the binary noise of float arithmetic; then it is rounded half away from zero.
     """
-    d = Decimal(repr(float(value))).quantize(Decimal("1e-9"), rounding=ROUND_HALF_UP)
-    return d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    with localcontext() as ctx:
+        ctx.prec = 400  # any finite double, to 9 decimals (1e308 has 309 digits)
+        d = Decimal(repr(float(value))).quantize(Decimal("1e-9"), rounding=ROUND_HALF_UP)
+        return d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def display(value: float | None, decimals: int) -> str:
