@@ -26,6 +26,12 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
 CHILD = r"""
+def peak():  # VmHWM: this process's own peak (ru_maxrss can carry the forking parent's across exec)
+    import resource
+    try:
+        return next(int(l.split()[1]) / 1024 for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 import json, os, resource, sys
 mode, path, out = sys.argv[1], sys.argv[2], sys.argv[3]
 if mode == "bare":
@@ -41,7 +47,7 @@ else:
     finally:
         sys.stdout.close()
         sys.stdout = real
-print(json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+print(json.dumps({"peak_mb": peak()}))
 """
 MODES = ("bare", "indicators", "summary")
 

@@ -12,6 +12,19 @@ import sys
 import traceback
 
 
+def peak_mb() -> float:
+    """This process's own peak RSS: VmHWM of its memory map (ru_maxrss can carry the peak of the
+    process it was forked from, across exec)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> None:
     kind, paths = sys.argv[1], sys.argv[2:]
     import xltools
@@ -35,8 +48,7 @@ def main() -> None:
             outcome, detail = "input_error", exc.report()[:300]
         except Exception:  # noqa: BLE001 - the point: anything else is a bug
             outcome, detail = "crash", traceback.format_exc()[-1500:]
-        print(json.dumps({"path": path, "outcome": outcome, "detail": detail,
-                          "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024},
+        print(json.dumps({"path": path, "outcome": outcome, "detail": detail, "peak_mb": peak_mb()},
                          ensure_ascii=False), flush=True)
 
 

@@ -331,7 +331,7 @@ def read_bureau(path: str | os.PathLike, *, sheet: str | None = None, period: Pe
     data = source.load(layout.sheet, layout.data_start, text_cols, number_cols)
     n = max((len(a) for a in data.values()), default=0)
     if n > limit("XLTOOLS_MAX_ROWS"):
-        raise InputError(Issue(f"工作表有 {n} 行数据，超过上限 {limit('XLTOOLS_MAX_ROWS')} 行（可用环境变量 "
+        raise InputError(Issue(f"工作表有 {n} 行数据，超过上限 {limit('XLTOOLS_MAX_ROWS'):g} 行（可用环境变量 "
                                "XLTOOLS_MAX_ROWS 调整）", file=source.name, sheet=layout.sheet))
     for c in set(text_cols) | set(number_cols):  # a column with a header and no cells at all
         if c not in data:

@@ -28,9 +28,10 @@ PEEK_ROWS = 30
 LIMITS = {"XLTOOLS_MAX_FILE_MB": 2048, "XLTOOLS_MAX_XML_MB": 4096, "XLTOOLS_MAX_ROWS": 3_000_000}
 
 
-def limit(name: str) -> int:
+def limit(name: str) -> float:
     try:
-        return max(1, int(os.environ.get(name, "")))
+        value = float(os.environ.get(name, ""))
+        return value if value > 0 else LIMITS[name]
     except ValueError:
         return LIMITS[name]
 EXCEL_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -110,7 +111,7 @@ def open_source(path: str) -> Source:
         raise InputError(Issue("文件是空的（0 字节）", file=name))
     size_mb = os.path.getsize(path) / 1e6
     if size_mb > limit("XLTOOLS_MAX_FILE_MB"):
-        raise InputError(Issue(f"文件有 {size_mb:.0f} MB，超过上限 {limit('XLTOOLS_MAX_FILE_MB')} MB"
+        raise InputError(Issue(f"文件有 {size_mb:.2f} MB，超过上限 {limit('XLTOOLS_MAX_FILE_MB'):g} MB"
                                "（可用环境变量 XLTOOLS_MAX_FILE_MB 调整）", file=name))
     ext = os.path.splitext(name)[1].lower()
     if head.startswith(b"PK\x03\x04"):
@@ -202,7 +203,7 @@ class XlsxSource(ExcelSource):
         for info in self._zip.infolist():
             if info.file_size / 1e6 > cap:
                 raise InputError(Issue(f"工作簿中的 {info.filename} 解压后有 {info.file_size / 1e6:.0f} MB，超过上限 "
-                                       f"{cap} MB（可能是损坏或恶意的文件；确需读取时可用环境变量 XLTOOLS_MAX_XML_MB 调整）",
+                                       f"{cap:g} MB（可能是损坏或恶意的文件；确需读取时可用环境变量 XLTOOLS_MAX_XML_MB 调整）",
                                        file=name))
 
     def _sheet_paths(self) -> dict[str, str]:
