@@ -217,6 +217,34 @@ def test_ledger_mutations(tmp_path):
     assert_clean(run_child("ledger", paths))
 
 
+LEDGER_HEADERS = ["项目编号", "项目名称", "建设单位", "项目级别", "战新产业类别", "总投资", "开工日期", "计划竣工日期",
+                  "本年计划投资", "本年完成投资", "累计完成投资", "形象进度", "状态", "子项名称", "工业固定资产投资本期"]
+LEDGER_CELL = st.one_of(CELL, st.sampled_from(["2023-03-15", "2023年3月", "45000", "2024.2", "明年", "在建", "已建成",
+                                               "省列重大", "烂尾", "-5", "1e308"]))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                      HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(LEDGER_HEADERS), min_size=1, max_size=12, unique=True),
+       st.lists(st.lists(LEDGER_CELL, max_size=12), max_size=10), st.sampled_from(["xlsx", "csv"]))
+def test_random_ledgers_read_cleanly_in_process(tmp_path, header, body, fmt):
+    """Random ledgers through the real ledger reader and the tracker: a tracker or an InputError."""
+    import datetime as dt
+
+    from helpers import write_xlsx_raw
+    from xltools.ledger import read_ledger
+    from xltools.tracker import tracker_tables
+
+    path = tmp_path / f"l.{fmt}"
+    (write_csv if fmt == "csv" else write_xlsx_raw)(path, [header] + body)
+    TRIED["count"] += 1
+    try:
+        ledger = read_ledger(str(path))
+    except InputError:
+        return
+    tracker_tables(ledger, dt.date(2023, 6, 30))
+
+
 def test_report_the_count(capsys):
     """How many hostile inputs this run tried (the README quotes a run of the long suite)."""
     with capsys.disabled():
