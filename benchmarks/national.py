@@ -25,13 +25,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
-CHILD = r"""
-def peak():  # VmHWM: this process's own peak (ru_maxrss can carry the forking parent's across exec)
-    import resource
-    try:
-        return next(int(l.split()[1]) / 1024 for l in open("/proc/self/status") if l.startswith("VmHWM:"))
-    except (OSError, StopIteration):
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from read import PEAK  # noqa: E402
+
+CHILD = PEAK + r"""
 import json, os, resource, sys
 mode, path, out = sys.argv[1], sys.argv[2], sys.argv[3]
 if mode == "bare":

@@ -24,13 +24,16 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
-CHILD = r"""
+PEAK = r"""
 def peak():  # VmHWM: this process's own peak (ru_maxrss can carry the forking parent's across exec)
     import resource
     try:
         return next(int(l.split()[1]) / 1024 for l in open("/proc/self/status") if l.startswith("VmHWM:"))
     except (OSError, StopIteration):
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+"""
+
+CHILD = PEAK + r"""
 import json, resource, sys, time
 mode, path = sys.argv[1], sys.argv[2]
 import fastexcel, pyarrow
