@@ -401,7 +401,7 @@ def addin_check(folder):
 def said_written(target: str, prepared: list) -> None:
     withheld = sum(len(p.disclosure.withheld) for p in prepared)
     periods = "、".join(p.label for p in prepared)
-    extra = f"；按数据保密规定不公布 {withheld} 个范围（见“说明”表）" if withheld else ""
+    extra = f"；按数据保密规定不公布 {withheld} 个范围，见“说明”表" if withheld else ""
     if prepared and not prepared[0].disclosure.enabled:
         extra = "；未做数据保密处理，不得对外公布"
     click.echo(f"已写入 {target}（{periods}{extra}）")
