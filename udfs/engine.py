@@ -172,11 +172,12 @@ def settings(caller=None, book=None) -> Settings:
             _book_settings[key] = settings_from_book(book)
         if _book_settings[key] is not None and _book_settings[key].source:
             return _book_settings[key]
-    found = next((s for s in (settings_from_environment(), settings_from_file()) if s and s.source), None)
-    if found is None:
-        raise UdfError(NO_DATA + "未设置数据源：在工作簿中定义名称 SEI_SOURCE 或“xltools配置”表，"
-                       "或设置环境变量 XLTOOLS_SOURCE，或在 ~/.xltools/xltools.conf 中写 source = 文件路径")
-    return found
+    for getter in (settings_from_environment, settings_from_file):  # the file is not looked at when not needed
+        found = getter()
+        if found is not None and found.source:
+            return found
+    raise UdfError(NO_DATA + "未设置数据源：在工作簿中定义名称 SEI_SOURCE 或“xltools配置”表，"
+                   "或设置环境变量 XLTOOLS_SOURCE，或在 ~/.xltools/xltools.conf 中写一行 \"SOURCE\",\"文件路径\"")
 
 
 def ledger_path(book=None) -> str:

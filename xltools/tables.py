@@ -58,7 +58,7 @@ class Table:
     notes: list[str] = field(default_factory=list)
     pre_rows: list[list[Cell]] = field(default_factory=list)   # between subtitle and header (parameters)
     charts: list[Chart] = field(default_factory=list)
-    print_table: bool = True
+    gridlines: bool = False       # the grid shown and printed (the sums sheet: a working table, not a publication)
     row_levels: dict[int, int] = field(default_factory=dict)      # data row -> outline level (collapsible)
     conditional: dict[int, dict[str, str]] = field(default_factory=dict)  # column -> {text: fill colour}
 
@@ -140,7 +140,7 @@ class Sums:
                    "按规定不公布的范围，其合计数不在本文件中。平均用工人数单位为人。"],
             pre_rows=[[Cell("累计月数", style="name"), Cell(p.months, style="param", decimals=0)],
                       [Cell("计算天数", style="name"), Cell(p.days, style="param", decimals=0)]],
-            print_table=False)
+            gridlines=True)
         self.months = address(sheet, self.table.pre_row(0), 1)
         self.days = address(sheet, self.table.pre_row(1), 1)
         self._first = self.table.first_data_row
@@ -448,7 +448,7 @@ def notes_table(results: Results, disclosure: Disclosure, info: SourceInfo, shee
         section("六、提示")
         for w in results.warnings:
             para(w)
-    return Table(sheet, "说明", (p.label, ""), [], 0, rows, [26, 10, 70, 10], print_table=True)
+    return Table(sheet, "说明", (p.label, ""), [], 0, rows, [26, 10, 70, 10])
 
 
 # ---------------------------------------------------------------- the whole set

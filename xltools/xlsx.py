@@ -172,7 +172,7 @@ def write_table(wb: xlsxwriter.Workbook, fmts: Formats, t: Table) -> None:
     if t.header_rows:
         ws.repeat_rows(hr, hr + t.header_rows - 1)
         ws.freeze_panes(t.first_data_row, 1)
-    if not t.print_table:
+    if t.gridlines:
         ws.hide_gridlines(0)
 
 
