@@ -83,6 +83,14 @@ def test_the_addin_declares_every_excel_function(built):
         assert f'XLPy.CallUDF("udfs.functions", "{name}", Array({", ".join(args + ["Nothing"])})' in source
         assert f'Application.MacroOptions Macro:="{name}"' in source
     assert all(ord(ch) < 128 for ch in source)  # Chinese only through ChrW: any code page
+    vba_keywords = {"and", "as", "boolean", "byref", "byte", "byval", "call", "case", "const", "date", "dim", "do",
+                    "double", "each", "else", "empty", "end", "enum", "error", "event", "exit", "false", "for",
+                    "function", "get", "global", "goto", "if", "in", "integer", "is", "let", "like", "long", "loop",
+                    "me", "mod", "new", "next", "not", "nothing", "null", "of", "on", "optional", "or", "private",
+                    "property", "public", "resume", "select", "set", "single", "static", "step", "stop", "string",
+                    "sub", "then", "to", "true", "type", "until", "variant", "wend", "while", "with", "xor", "name"}
+    for name in f.EXCEL_FUNCTIONS:  # an argument named like a keyword would stop the whole module compiling
+        assert not {a.lower() for a in getattr(f, name).excel_args} & vba_keywords, name
     assert "xltools_ribbon.RegisterFunctions" in module_sources(built)["ThisWorkbook"]
 
 

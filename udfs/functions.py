@@ -118,8 +118,8 @@ def SEI_GAP(indicator, scope=None, reference=None, data=None, caller=None):
 
 
 @excel_function(indicator="总量指标名称或代码，如 工业增加值、利润总额", scope=SCOPE_DOC,
-                of="占哪个范围的比重，可省略：领域占战新产业，战新占全市，县区战新占该县区", data=DATA_DOC)
-def SEI_SHARE(indicator, scope=None, of=None, data=None, caller=None):
+                whole="占哪个范围的比重，可省略：领域占战新产业，战新占全市，县区战新占该县区", data=DATA_DOC)
+def SEI_SHARE(indicator, scope=None, whole=None, data=None, caller=None):
     """范围的总量占另一范围的比重（%）。例：=SEI_SHARE("工业增加值","新材料") 为新材料产业增加值占战新产业的比重。"""
     e = engine.entry(data, caller)
     iid = engine.indicator_id(indicator)
@@ -127,7 +127,7 @@ def SEI_SHARE(indicator, scope=None, of=None, data=None, caller=None):
     if not registered(iid).additive:
         raise UdfError(BAD_ARG + f"“{registered(iid).name}”不是总量指标，不能计算比重")
     s = engine.scope_id(e, scope)
-    of_id = engine.scope_id(e, of) if of not in (None, "") else (ALL if s == SEI else _default_reference(s))
+    of_id = engine.scope_id(e, whole) if whole not in (None, "") else (ALL if s == SEI else _default_reference(s))
     d = e.results.share(iid, s, of_id)
     return _number(d.value, d.decimals)
 
