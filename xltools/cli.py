@@ -54,12 +54,16 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="xltools", message="%(prog)s %(version)s")
 def main():
-    """xltools：从规模以上工业企业数据计算战略性新兴产业指标。
+    """xltools：从规模以上工业企业数据计算战略性新兴产业指标，生成汇总表、项目进度表和分析报告。
 
     \b
-    示例：
-      xltools validate                      # 检查随包附带的样例数据
-      xltools validate 2022年1-12月.xlsx     # 检查一份局里导出的企业数据
+    不给输入文件时各命令使用随包附带的样例数据。示例：
+      xltools validate 2022年1-12月.xlsx          # 检查一份局里导出的企业数据
+      xltools summary 2022年1-12月.xlsx           # 标准汇总表（表1—表3、图表、说明）
+      xltools tracker 重点项目台账.xlsx            # 项目进度表
+      xltools report 2022年1-12月.xlsx --ledger 重点项目台账.xlsx -o 发展现状.docx
+      xltools addin install                       # Excel 加载项：“战新产业”功能区和 SEI_ 函数
+    退出码：0 成功，1 程序内部错误或无法写出，2 输入或用法有误。
     """
 
 
