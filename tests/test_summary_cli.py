@@ -6,6 +6,7 @@ import re
 import sys
 
 import openpyxl
+import pytest
 
 from helpers import run_cli, sha256, write_csv
 from workbook_reading import parts, sheet_formulas, values
@@ -163,3 +164,22 @@ def test_jobs_give_the_same_workbook_as_one_process(tmp_path):
     exc = InputError([Issue("不是数字", file="a.xlsx", sheet="s", row=5, column="营业收入", col_index=3, value="x",
                             has_value=True)])
     assert pickle.loads(pickle.dumps(exc)).report() == exc.report()
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["sumary"], "没有这个命令：sumary，是不是 summary？"),
+    (["summary", "--threshold", "0"], "'--threshold' 的值无效：0 不在范围 1<=x<=1000 内"),
+    (["indicators", "--format", "xml"], "'--format' 的值无效：'xml' 不是可选值之一"),
+    (["tracker", "--nope"], "没有这个选项：--nope"),
+    (["report", "--ledger"], "选项 --ledger 需要一个值"),
+    (["tracker", "a", "b"], "多余的参数：b"),
+])
+def test_usage_errors_in_chinese(args, expected):
+    proc = run_cli(*args)
+    assert proc.returncode == 2
+    assert expected in proc.stderr and "查看帮助和示例" in proc.stderr and "Error:" not in proc.stderr
+
+
+def test_help_is_chinese_throughout():
+    out = run_cli("summary", "--help").stdout
+    assert out.startswith("用法：xltools summary") and "选项:" in out and "显示本帮助并退出" in out and "[默认：3" in out

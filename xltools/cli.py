@@ -50,9 +50,103 @@ def guarded(fn):
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
+# click's own words, for people who read Chinese: headings, defaults and usage errors.
+_HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+_USAGE_ERRORS = [
+    (r"^No such option:? '?([^' ]+)'?\.?(?: Did you mean '?([^'?]+)'?\?)?$",
+     lambda m: f"没有这个选项：{m.group(1)}" + (f"，是不是 {m.group(2)}？" if m.group(2) else "")),
+    (r"^No such option:? '?([^' ]+)'?\.? \(Did you mean one of: (.+)\?\)$",
+     lambda m: f"没有这个选项：{m.group(1)}，是不是 {m.group(2)} 之一？"),
+    (r"^No such command '(.+?)'\.(?: Did you mean '(.+)'\?)?$",
+     lambda m: f"没有这个命令：{m.group(1)}" + (f"，是不是 {m.group(2)}？" if m.group(2) else "")),
+    (r"^Invalid value for (.+?): (.+)$", lambda m: f"{m.group(1)} 的值无效：{m.group(2)}"),
+    (r"^Missing argument '(.+)'\.$", lambda m: f"缺少参数 {m.group(1)}"),
+    (r"^Missing option '(.+)'\.$", lambda m: f"缺少选项 {m.group(1)}"),
+    (r"^Got unexpected extra arguments? \((.+)\)$", lambda m: f"多余的参数：{m.group(1)}"),
+    (r"^Option '(.+)' requires an argument\.$", lambda m: f"选项 {m.group(1)} 需要一个值"),
+    (r"^Option '(.+)' does not take a value\.$", lambda m: f"选项 {m.group(1)} 不带值"),
+]
+_VALUE_ERRORS = [(r"'(.+)' is not a valid (integer|float)( range)?\.", "'\\1' 不是数字"),
+                 (r"(.+) is not in the range (.+)\.", "\\1 不在范围 \\2 内"),
+                 (r"'(.+)' is not one of (.+)\.", "'\\1' 不是可选值之一：\\2"),
+                 (r"'(.+)' is not (?:a )?valid choice.*", "'\\1' 不是可选值"),
+                 (r"(?:File|Directory|Path) '(.+)' does not exist\.", "'\\1' 不存在"),
+                 (r"(?:File|Path) '(.+)' is a directory\.", "'\\1' 是文件夹")]
 
-@click.group(context_settings=CONTEXT)
-@click.version_option(__version__, prog_name="xltools", message="%(prog)s %(version)s")
+
+def chinese_usage_error(message: str) -> str:
+    import re
+
+    for rx, repl in _VALUE_ERRORS:
+        message = re.sub(rx, repl, message)
+    for rx, repl in _USAGE_ERRORS:
+        new = re.sub(rx, repl, message)
+        if new != message:
+            return new
+    return message
+
+
+class _Formatter(click.HelpFormatter):
+    def write_usage(self, prog, args="", prefix=None):
+        super().write_usage(prog, args, prefix="用法：")
+
+    def section(self, name):
+        return super().section(_HEADINGS.get(name, name))
+
+    def write_dl(self, rows, *a, **kw):
+        rows = [(k, v.replace("[default: ", "[默认：").replace("; required]", "；必需]").replace("[required]", "[必需]"))
+                for k, v in rows]
+        return super().write_dl(rows, *a, **kw)
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+class _Chinese:
+    context_class = _Context
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "显示本帮助并退出"
+        return option
+
+
+class Command(_Chinese, click.Command):
+    pass
+
+
+class Group(_Chinese, click.Group):
+    """Every command in Chinese, including click's usage errors (exit 2) and Ctrl-C (exit 1)."""
+
+    command_class = Command
+    group_class = type
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            ctx = exc.ctx
+            if ctx is not None:
+                click.echo(ctx.get_usage(), err=True)
+            path = ctx.command_path if ctx is not None else (prog_name or "xltools")
+            click.echo(f"运行“{path} -h”查看帮助和示例。", err=True)
+            click.echo(f"\n错误：{chinese_usage_error(exc.format_message())}", err=True)
+            sys.exit(2)
+        except click.exceptions.Abort:
+            click.echo("已中止。", err=True)
+            sys.exit(1)
+        except click.ClickException as exc:
+            click.echo(f"错误：{exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+@click.group(cls=Group, context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="xltools", message="%(prog)s %(version)s", help="显示版本并退出")
 def main():
     """xltools：从规模以上工业企业数据计算战略性新兴产业指标，生成汇总表、项目进度表和分析报告。
 
