@@ -378,6 +378,18 @@ _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _INLINE = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)</t>")
 
 
+def _letters_pattern(cols: list[int]) -> str:
+    """Column letters as a compact regex: I..Z and AA, AB -> [IJ…Z]|A[AB] (a character class is
+    tried at once; an alternation of twenty letters one by one, at every cell of the sheet)."""
+    from .errors import column_letter
+
+    groups: dict[str, list[str]] = {}
+    for c in sorted(set(cols)):
+        letters = column_letter(c)
+        groups.setdefault(letters[:-1], []).append(letters[-1])
+    return "|".join(re.escape(prefix) + "[" + "".join(last) + "]" for prefix, last in groups.items())
+
+
 def _scan_cells(path: str, member: str, number_cols: list[int]) -> tuple[list[ErrorCell], list[ErrorCell]]:
     """A byte scan of the sheet XML (inflating it is the main cost).
 
@@ -386,12 +398,13 @@ def _scan_cells(path: str, member: str, number_cols: list[int]) -> tuple[list[Er
     Writers put the `r` attribute first (Excel, xlsxwriter, openpyxl, WPS).
     """
     from html import unescape
-    from .errors import column_letter
 
     errors: list[ErrorCell] = []
     texts: list[ErrorCell] = []
-    letters = b"|".join(column_letter(c).encode() for c in sorted(number_cols))
-    text_cell = re.compile(rb'<c r="(' + letters + rb')(\d+)"[^>]*?\bt="(s|str|inlineStr)"[^>]*>') if letters else None
+    letters = _letters_pattern(number_cols).encode()
+    columns: dict[bytes, int] = {}
+    # `[^>t]*` runs over the attributes between r and t (s, cm, vm, ph: no "t" in them) without backtracking.
+    text_cell = re.compile(rb'<c r="(' + letters + rb')(\d+)"[^>t]*t="(s|str|inlineStr)"[^>]*>') if letters else None
     try:
         with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
             tail = b""
@@ -412,12 +425,17 @@ def _scan_cells(path: str, member: str, number_cols: list[int]) -> tuple[list[Er
                                                 v.group(1).decode("utf-8", "replace") if v else "#错误"))
                 if text_cell is not None:
                     for m in text_cell.finditer(buf, 0, cut):
-                        kind = m.group(3)
+                        col_letters, kind = m.group(1), m.group(3)
                         rx = _INLINE if kind == b"inlineStr" else _VALUE
                         v = rx.search(buf, m.end(), min(cut, m.end() + 4000))
-                        raw = unescape(v.group(1).decode("utf-8", "replace")) if v else ""
-                        texts.append(ErrorCell(int(m.group(2)) - 1, col_index(m.group(1).decode()),
-                                               ("s:" if kind == b"s" else "t:") + raw))
+                        raw = v.group(1) if v else b""
+                        raw = raw.decode("utf-8", "replace")
+                        if "&" in raw:
+                            raw = unescape(raw)
+                        col = columns.get(col_letters)
+                        if col is None:
+                            col = columns[col_letters] = col_index(col_letters.decode())
+                        texts.append(ErrorCell(int(m.group(2)) - 1, col, ("s:" if kind == b"s" else "t:") + raw))
                 tail = buf[cut:]
                 if not chunk:
                     break
