@@ -183,3 +183,14 @@ def test_usage_errors_in_chinese(args, expected):
 def test_help_is_chinese_throughout():
     out = run_cli("summary", "--help").stdout
     assert out.startswith("用法：xltools summary") and "选项:" in out and "显示本帮助并退出" in out and "[默认：3" in out
+
+
+def test_jobs_with_the_spawn_start_method(tmp_path):
+    """Workers are started by spawning Python anew, as on Windows and macOS (on every platform, so the
+    path tested here is the one users run): the command runs once and writes one workbook."""
+    files = [make_export(str(tmp_path / f"{m}月.xlsx"), n=30, seed=m, period_title=f"2022年1-{m}月") for m in (2, 3)]
+    out = tmp_path / "s.xlsx"
+    proc = run_cli("summary", *files, "-o", out, "--jobs", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("已写入") == 1 and proc.stderr == ""
+    assert openpyxl.load_workbook(out).sheetnames[0] == "2022年1-2月表1"

@@ -1,3 +1,6 @@
 from .cli import main
 
-main(prog_name="xltools")
+# `python -m xltools`. Guarded so that importing this module (as a spawned worker of `summary --jobs`
+# may) never runs a command.
+if __name__ == "__main__":
+    main(prog_name="xltools")

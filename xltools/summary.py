@@ -73,10 +73,13 @@ def prepare_all(paths: list[str], options: Options, opening=None, *, jobs: int =
             out.append(_prepare_one(path, options, opening))
             tick()
         return out
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     out: list = [None] * len(paths)
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # "spawn" everywhere: what Windows and macOS do anyway, so the path tested here is the one users run
+    # (and no fork of a process that holds threads).
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = {pool.submit(_prepare_one, path, options, opening): i for i, path in enumerate(paths)}
         for future in as_completed(futures):
             out[futures[future]] = future.result()
