@@ -305,9 +305,7 @@ def _build(loader) -> Entry:
         first = str(exc.issues[0]) if exc.issues else str(exc)
         more = f"（共 {len(exc.issues)} 处，可用“校验数据”或 xltools validate 查看）" if len(exc.issues) > 1 else ""
         raise UdfError(NO_DATA + first + more) from None
-    info = SourceInfo(data.source, data.sheet, data.period.label, data.period_from, data.enterprises,
-                      list(data.notes))
-    return Entry(results, info, s)
+    return Entry(results, SourceInfo.of(data), s)
 
 
 def entry(data=None, caller=None, book=None) -> Entry:

@@ -198,19 +198,21 @@ def validate(input_path, period, sheet, sei_list):
       xltools validate 重点项目台账.xlsx
     """
     from .ledger import is_ledger
+    from .sources import open_source
 
     path = input_path or sample_path()
     reading(path)
-    if is_ledger(path):
+    source = open_source(path)  # opened once, whichever kind of file it turns out to be
+    if is_ledger(source):
         from .ledger import read_ledger
         from .tracker import render_validation as render_ledger
 
-        click.echo(render_ledger(read_ledger(path)))
+        click.echo(render_ledger(read_ledger(source)))
         return
     from .reader import read_bureau
     from .report_validate import render_validation
 
-    data = read_bureau(path, sheet=sheet, period=period, sei_list=sei_list)
+    data = read_bureau(source, sheet=sheet, period=period, sei_list=sei_list)
     click.echo(render_validation(data))
 
 
@@ -363,21 +365,20 @@ def report(input_path, period, sheet, sei_list, sei_map, opening, by, calendar_d
     """
     import xltools
 
-    from .disclosure import plan
+    from . import summary as sm
     from .report import render, write
 
     path = input_path or sample_path()
     reading(path)
-    data = xltools.load(path, sheet=sheet, period=period, sei_list=sei_list, calendar_days=calendar_days)
-    opening_data = xltools.load(opening) if opening else None
-    results = xltools.compute(data, by_county=by == "county", sei_map=sei_map, opening=opening_data)
+    options = sm.Options(period=period, sheet=sheet, sei_list=sei_list, sei_map=sei_map, by_county=by == "county",
+                         calendar_days=calendar_days, suppress=not no_suppress, threshold=threshold)
+    prepared = sm.prepare(path, options, xltools.load(opening) if opening else None)
     ledger_data = None
     if ledger:
         from .ledger import read_ledger
 
         ledger_data = read_ledger(ledger)
-    text = render(results, plan(results, enabled=not no_suppress, threshold=threshold), ledger_data,
-                  city=city, templates=templates)
+    text = render(prepared.results, prepared.disclosure, ledger_data, city=city, templates=templates)
     if output:
         write(output, text, [path, ledger, opening, sei_list, sei_map])
         click.echo(f"已写入 {output}")

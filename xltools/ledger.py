@@ -397,11 +397,11 @@ def checks(ledger: Ledger) -> list[Issue]:
     return out
 
 
-def is_ledger(path: str) -> bool:
+def is_ledger(path: str | os.PathLike | Source) -> bool:
     """Does the file hold a project ledger (a projects header) rather than an enterprise export?"""
     from .reader import bureau_header_ok
 
-    source = open_source(os.fspath(path))
+    source = path if isinstance(path, Source) else open_source(os.fspath(path))
     for sheet in source.sheet_names():
         rows = source.peek(sheet)
         if locate_header(rows, sheet, bureau_header_ok) is not None:

@@ -291,7 +291,7 @@ def read_bureau(path: str | os.PathLike, *, sheet: str | None = None, period: Pe
     """Read a bureau export (a path, or a Source such as sources.GridSource for cells already in memory).
     InputError lists every problem of the file at once."""
     if isinstance(path, Source):
-        source, path = path, path.name
+        source, path = path, path.path
     else:
         path = os.fspath(path)
         source = open_source(path)

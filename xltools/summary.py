@@ -51,9 +51,7 @@ def prepare(path: str, options: Options, opening=None) -> Prepared:
     if options.by_county and "county" not in data.frame.columns:
         results.warnings.append("数据中没有县(区)列，未生成表3")
     disclosure = plan(results, enabled=options.suppress, threshold=options.threshold)
-    info = SourceInfo(data.source, data.sheet, data.period.label, data.period_from, data.enterprises,
-                      list(data.notes))
-    return Prepared(path, results, disclosure, info)
+    return Prepared(path, results, disclosure, SourceInfo.of(data))
 
 
 def _prepare_one(path: str, options: Options, opening):

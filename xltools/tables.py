@@ -405,6 +405,11 @@ class SourceInfo:
     enterprises: int
     notes: list[str]
 
+    @classmethod
+    def of(cls, data) -> "SourceInfo":
+        """What the 说明 sheet and SEI_SOURCE say about a read export (reader.BureauData)."""
+        return cls(data.source, data.sheet, data.period.label, data.period_from, data.enterprises, list(data.notes))
+
 
 def notes_table(results: Results, disclosure: Disclosure, info: SourceInfo, sheet: str, sums_sheet: str,
                 labels: dict[str, str]) -> Table:
