@@ -46,6 +46,18 @@ TOTALS = [("全市固定资产投资（本期）", 1865000), ("全市固定资�
           ("工业固定资产投资（本期）", 742000), ("工业固定资产投资（上年同期）", 619000)]
 
 
+def _write_rows(ws, first: int, rows, body, date) -> None:
+    """Dates as Excel dates, texts as texts, amounts as numbers."""
+    for r, row in enumerate(rows, start=first):
+        for c, v in enumerate(row):
+            if isinstance(v, D):
+                ws.write_datetime(r, c, datetime.datetime.combine(v, datetime.time()), date)
+            elif isinstance(v, str):
+                ws.write_string(r, c, v, body)
+            else:
+                ws.write_number(r, c, v, body)
+
+
 def make_ledger(path: str) -> str:
     import xlsxwriter
 
@@ -61,25 +73,11 @@ def make_ledger(path: str) -> str:
     head = ["项目编号", "项目名称", "建设单位", "项目级别", "战新产业类别", "建设性质", "总投资", "开工日期", "计划竣工日期",
             "本年计划投资", "本年完成投资", "累计完成投资", "形象进度", "状态"]
     ws.write_row(2, 0, head, bold)
-    for r, p in enumerate(PROJECTS, start=3):
-        for c, v in enumerate(p):
-            if isinstance(v, D):
-                ws.write_datetime(r, c, datetime.datetime.combine(v, datetime.time()), date)
-            elif isinstance(v, str):
-                ws.write_string(r, c, v, body)
-            else:
-                ws.write_number(r, c, v, body)
+    _write_rows(ws, 3, PROJECTS, body, date)
     ws.set_column(1, 2, 30)
     sub = wb.add_worksheet("子项")
     sub.write_row(0, 0, ["项目编号", "子项名称", "总投资(万元)", "累计完成投资(万元)", "状态", "形象进度", "计划竣工日期"], bold)
-    for r, s in enumerate(SUBPROJECTS, start=1):
-        for c, v in enumerate(s):
-            if isinstance(v, D):
-                sub.write_datetime(r, c, datetime.datetime.combine(v, datetime.time()), date)
-            elif isinstance(v, str):
-                sub.write_string(r, c, v, body)
-            else:
-                sub.write_number(r, c, v, body)
+    _write_rows(sub, 1, SUBPROJECTS, body, date)
     tot = wb.add_worksheet("全市投资")
     tot.write(0, 0, "2022年全市固定资产投资", bold)
     tot.write(1, 0, "单位：万元", body)
