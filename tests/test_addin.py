@@ -215,7 +215,7 @@ def test_validate_data_lists_errors_with_locations_and_warnings(analysis_book, t
     book = analysis_book
     head = ["统一社会信用代码", "单位名称", "战新产业类别", "营业收入本期", "营业收入上年同期", "营业成本本期", "利润总额本期"]
     bad = write_csv(tmp_path / "坏2022年1-12月.csv", [head, ["A1", "=1+1公司", "新材料", "12,3a", 1, 1, 1],
-                                                     ["A2", "乙", "火星产业", 5, 4, 3, 1]])
+                                                     ["A2", "乙厂", "火星产业", 5, 4, 3, 1]])
     before = sha256(bad)
     macros.set_source(book, bad)
     assert book.app.alerts[-1].startswith("无数据：坏2022年1-12月.csv") and "校验数据" in book.app.alerts[-1]
@@ -227,7 +227,7 @@ def test_validate_data_lists_errors_with_locations_and_warnings(analysis_book, t
     assert sheet.range("A1").value == "类型" and sheet.range("A2").value == "错误"
     assert sha256(bad) == before
     good = write_csv(tmp_path / "好2022年1-12月.csv", [head, ["A1", "=1+1公司", "新材料", 10, 8, 12, 1],
-                                                      ["A2", "乙", "", 5, 4, 3, 1]])
+                                                      ["A2", "乙厂", "", 5, 4, 3, 1]])
     macros.set_source(book, good)
     rows = macros.validate_data(book)
     assert ["警告", "好2022年1-12月.csv", "好2022年1-12月", 2, "", "=1+1公司", "营业成本高于营业收入"] in rows

@@ -145,10 +145,10 @@ def test_files_that_are_not_what_they_say(tmp_path):
 def test_csv_encodings_header_only_and_extremes(tmp_path):
     head = ["统一社会信用代码", "单位名称", "战新产业类别", "营业收入本期", "营业收入上年同期", "营业成本本期", "利润总额本期",
             "资产总计本期", "负债合计本期"]
-    rows = [["A1", "甲", "新材料", 1e308, -1e308, 1e308, -5, -100, -200], ["A2", "乙", "", 0, 0, 0, 0, 0, 0]]
+    rows = [["A1", "甲厂", "新材料", 1e308, -1e308, 1e308, -5, -100, -200], ["A2", "乙厂", "", 0, 0, 0, 0, 0, 0]]
     paths = [write_csv(tmp_path / "header_only.csv", [head]),
              write_csv(tmp_path / "extreme.csv", [head, *rows]),
-             write_csv(tmp_path / "negative.csv", [head, ["A1", "甲", "新材料", 10, 5, 8, -3, -50, 60]]),
+             write_csv(tmp_path / "negative.csv", [head, ["A1", "甲厂", "新材料", 10, 5, 8, -3, -50, 60]]),
              write_csv(tmp_path / "gbk.csv", [head, rows[1]], encoding="gbk"),
              write_csv(tmp_path / "latin1.csv", [["name", "revenue"], ["Société", "1"]], encoding="latin-1")]
     (tmp_path / "big5.csv").write_bytes(",".join(head).encode("big5", "replace") + b"\n")

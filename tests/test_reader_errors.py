@@ -65,7 +65,7 @@ def test_excel_error_cell_is_an_error_not_a_zero(tmp_path):
 
 
 def test_missing_required_revenue_column(tmp_path):
-    rows = [[TITLE], ["单位名称", "营业成本", "利润总额", "资产总计"], ["甲", 1, 2, 3]]
+    rows = [[TITLE], ["单位名称", "营业成本", "利润总额", "资产总计"], ["甲厂", 1, 2, 3]]
     path = write_xlsx(tmp_path / "norev.xlsx", rows)
     assert "缺少必需的列：营业收入" in str(errors_of(path))
     assert_cli_rejects(path, "norev.xlsx", "缺少必需的列：营业收入")
@@ -221,6 +221,6 @@ def test_text_far_below_the_rows_calamine_samples(tmp_path):
 
 
 def test_value_that_overflows_in_the_unit_conversion_is_an_error(tmp_path):
-    rows = [[TITLE], ["单位：亿元"], ["单位名称", "营业收入", "营业成本", "利润总额"], ["甲", 1e308, 1, 1], ["乙", 5, 1, 1]]
+    rows = [[TITLE], ["单位：亿元"], ["单位名称", "营业收入", "营业成本", "利润总额"], ["甲厂", 1e308, 1, 1], ["乙厂", 5, 1, 1]]
     err = errors_of(write_xlsx(tmp_path / "big.xlsx", rows))
     assert [(i.row, i.column) for i in err.issues] == [(4, "营业收入")]

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 import xltools
+from xltools.errors import InputError
 from helpers import TITLE, basic_rows, write_csv, write_xls, write_xlsx, write_xlsx_raw
 
 
@@ -43,7 +44,7 @@ def test_basic_layout_title_unit_line_and_markers(tmp_path):
     ("营业收入", "营业收入上年同期"),               # no marker = current
 ])
 def test_period_markers_in_the_cell(tmp_path, cur, ly):
-    rows = [["单位名称", cur, ly, "营业成本", "利润总额"], ["甲", 10, 8, 7, 1], ["乙", 20, 16, 15, 2]]
+    rows = [["单位名称", cur, ly, "营业成本", "利润总额"], ["甲厂", 10, 8, 7, 1], ["乙厂", 20, 16, 15, 2]]
     data = xltools.load(write_xlsx(tmp_path / "m.xlsx", rows), period="2022")
     assert col(data, "revenue_cur") == [10.0, 20.0]
     assert col(data, "revenue_ly") == [8.0, 16.0]
@@ -54,8 +55,8 @@ def test_two_row_merged_header(tmp_path):
         [TITLE], ["单位：千元"],
         ["单位代码", "单位名称", "营业收入", None, "利润总额", None, "资产总计", None, None, "平均用工人数"],
         [None, None, "本期", "上年同期", "本期", "上年同期", "期末", "上年同期", "年初", None],
-        ["001", "甲", 100, 90, 10, 9, 500, 480, 470, 30],
-        ["002", "乙", 200, 150, -5, 3, 900, 800, 850, 70],
+        ["001", "甲厂", 100, 90, 10, 9, 500, 480, 470, 30],
+        ["002", "乙厂", 200, 150, -5, 3, 900, 800, 850, 70],
     ]
     merges = ["A3:A4", "B3:B4", "C3:D3", "E3:F3", "G3:I3", "J3:J4"]
     data = xltools.load(write_xlsx(tmp_path / "two.xlsx", rows, merges=merges))
@@ -84,7 +85,7 @@ def test_units(tmp_path, unit_line, header_unit, factor, line_factor):
     rows = [[TITLE], [unit_line],
             ["单位名称", f"营业收入{header_unit}本期", f"营业收入{header_unit}上年同期",
              f"利润总额{header_unit}", "营业成本"],
-            ["甲", 12.5, 10, 2, 9]]
+            ["甲厂", 12.5, 10, 2, 9]]
     data = xltools.load(write_xlsx(tmp_path / "u.xlsx", rows))
     assert col(data, "revenue_cur") == [12.5 * factor]
     assert col(data, "total_profit_cur") == [2 * factor]
@@ -93,9 +94,9 @@ def test_units(tmp_path, unit_line, header_unit, factor, line_factor):
 
 def test_text_numbers_separators_fullwidth_and_blanks(tmp_path):
     rows = [["单位名称", "营业收入", "营业成本", "利润总额", "营业收入上年同期"],
-            ["甲", "1,234.5", " 1000 ", "－", "１２３４．５"],
-            ["乙", "2，000", "—", "-", ""],
-            ["丙", 7, None, "  ", "12 345"]]
+            ["甲厂", "1,234.5", " 1000 ", "－", "１２３４．５"],
+            ["乙厂", "2，000", "—", "-", ""],
+            ["丙厂", 7, None, "  ", "12 345"]]
     data = xltools.load(write_xlsx_raw(tmp_path / "t.xlsx", rows), period="2022")
     assert col(data, "revenue_cur") == [1234.5, 2000.0, 7.0]
     assert col(data, "operating_cost_cur") == [1000.0, 0.0, 0.0]
@@ -107,15 +108,15 @@ def test_total_rows_and_footnotes_are_skipped(tmp_path):
     rows = [[TITLE],
             ["序号", "单位名称", "营业收入", "营业成本", "利润总额"],
             ["合计", None, 300, 250, 30],
-            [1, "甲", 100, 80, 10],
-            [2, "乙", 200, 170, 20],
+            [1, "甲厂", 100, 80, 10],
+            [2, "乙厂", 200, 170, 20],
             [None, "全市合计", 300, 250, 30],
             [None, None, None, None, None],
             ["注：本表为快报数。", None, None, None, None],
             ["说明：利润总额含投资收益", None, None, None, None],
             ["数据来源：联网直报平台", None, None, None, None]]
     data = xltools.load(write_xlsx(tmp_path / "tot.xlsx", rows))
-    assert col(data, "ent_name") == ["甲", "乙"]
+    assert col(data, "ent_name") == ["甲厂", "乙厂"]
     assert sum(col(data, "revenue_cur")) == 300.0
     assert data.skipped["total"] == [3, 6]
     assert data.skipped["footnote"] == [8, 9, 10]
@@ -136,10 +137,13 @@ def test_cover_sheet_before_the_data_sheet(tmp_path):
     assert len(data.frame) == 3
 
 
-def test_sheet_option_chooses_the_sheet(tmp_path):
+def test_two_export_sheets_stop_and_ask_for_the_sheet_option(tmp_path):
     path = write_xlsx(tmp_path / "two_sheets.xlsx", basic_rows(), sheet="二月",
                       before_sheets=[("一月", basic_rows()[:4])])
-    assert len(xltools.load(path).frame) == 1
+    with pytest.raises(InputError) as err:
+        xltools.load(path)
+    assert "“一月”、“二月”" in str(err.value) and "--sheet" in str(err.value)
+    assert len(xltools.load(path, sheet="一月").frame) == 1
     assert len(xltools.load(path, sheet="二月").frame) == 3
 
 
@@ -147,7 +151,7 @@ def test_sheet_option_chooses_the_sheet(tmp_path):
 def test_header_not_in_first_row_or_column(tmp_path, fmt):
     rows = [[None] * 6, [None] * 6, [None, None, TITLE],
             [None, None, "单位名称", "营业收入", "营业成本", "利润总额"],
-            [None, None, "甲", 10, 9, 1]]
+            [None, None, "甲厂", 10, 9, 1]]
     writer = {"xlsx": write_xlsx, "xls": write_xls, "csv": write_csv}[fmt]
     data = xltools.load(writer(tmp_path / f"offset.{fmt}", rows))
     assert col(data, "revenue_cur") == [10.0] and col(data, "row") == [5]
@@ -163,7 +167,7 @@ def test_xlsm_macro_enabled_workbook(tmp_path):
 
 def test_industry_code_forms(tmp_path):
     rows = [["单位名称", "行业代码", "营业收入", "营业成本", "利润总额"],
-            ["甲", 3985.0, 1, 1, 0], ["乙", "C3985", 1, 1, 0], ["丙", " 3985.0 ", 1, 1, 0], ["丁", 610, 1, 1, 0]]
+            ["甲厂", 3985.0, 1, 1, 0], ["乙厂", "C3985", 1, 1, 0], ["丙厂", " 3985.0 ", 1, 1, 0], ["丁厂", 610, 1, 1, 0]]
     data = xltools.load(write_xlsx(tmp_path / "codes.xlsx", rows), period="2022")
     assert col(data, "industry_code") == ["3985", "3985", "3985", "0610"]
 
@@ -228,7 +232,7 @@ def test_sei_list_assigns_categories(tmp_path):
 
 
 def test_unknown_columns_kept_aside(tmp_path):
-    rows = [["单位名称", "主要业务活动", "营业收入", "营业成本", "利润总额", "研发费用"], ["甲", "冶炼", 1, 1, 0, 5]]
+    rows = [["单位名称", "主要业务活动", "营业收入", "营业成本", "利润总额", "研发费用"], ["甲厂", "冶炼", 1, 1, 0, 5]]
     data = xltools.load(write_xlsx(tmp_path / "unk.xlsx", rows), period="2022")
     assert data.unknown_columns == ["主要业务活动", "研发费用"]
     assert "研发费用" not in data.frame.columns

@@ -153,7 +153,7 @@ def test_open_workbook_target_keeps_text_as_text(tmp_path, monkeypatch):
     engine.CACHE.clear()
     head = ["统一社会信用代码", "单位名称", "县区", "战新产业类别", "营业收入本期", "营业收入上年同期", "营业成本本期",
             "利润总额本期"]
-    rows = [[f"A{i}", "甲", FORMULA_LIKE[i % len(FORMULA_LIKE)], "新材料", 100, 90, 80, 7] for i in range(12)]
+    rows = [[f"A{i}", "甲厂", FORMULA_LIKE[i % len(FORMULA_LIKE)], "新材料", 100, 90, 80, 7] for i in range(12)]
     src = write_csv(tmp_path / "2022年1-12月.csv", [head, *rows])
     book = Book(tmp_path / "分析.xlsx")
     macros.set_source(book, src)

@@ -157,7 +157,7 @@ def test_error_paths_are_short_chinese_messages(export, monkeypatch, tmp_path):
     assert f.SEI_PROFIT_MARGIN(None, [[None, None], [None, None]]) == "#无数据：所选区域是空的"
     assert f.SEI_PROFIT_MARGIN(None, None) != "#无数据：所选区域是空的"
     table = [["统一社会信用代码", "单位名称", "战新产业类别", "营业收入本期", "营业收入上年同期", "营业成本本期", "利润总额本期"],
-             ["A1", "甲", "新材料", 100.0, 90.0, 80.0, 7.0], ["A2", "乙", None, 50.0, 40.0, 45.0, 2.0]]
+             ["A1", "甲厂", "新材料", 100.0, 90.0, 80.0, 7.0], ["A2", "乙厂", None, 50.0, 40.0, 45.0, 2.0]]
     assert f.SEI_PROFIT_MARGIN(None, table).startswith("#无数据：") and "报告期" in f.SEI_PROFIT_MARGIN(None, table)
     titled = [["2022年1-12月规模以上工业企业"]] + table
     assert f.SEI_PROFIT_MARGIN(None, titled) == 7.0
@@ -273,7 +273,7 @@ def test_functions_as_excel_sees_them():
 def test_a_bureau_file_in_csv_with_counties(tmp_path, monkeypatch):
     rows = [["统一社会信用代码", "单位名称", "县区", "战新产业类别", "营业收入本期", "营业收入上年同期", "营业成本本期",
              "利润总额本期"],
-            ["A1", "甲", "甲区", "新材料", 100, 90, 80, 7], ["A2", "乙", "乙县", "", 50, 40, 45, 2]]
+            ["A1", "甲厂", "甲区", "新材料", 100, 90, 80, 7], ["A2", "乙厂", "乙县", "", 50, 40, 45, 2]]
     monkeypatch.setenv("XLTOOLS_SOURCE", write_csv(tmp_path / "2022年1-10月.csv", rows))
     assert f.SEI_ENTERPRISES("甲区") == 1 and f.SEI_PROFIT_MARGIN("甲区战新") == 7.0
     assert f.SEI_REVENUE_GROWTH("全市") == 15.4

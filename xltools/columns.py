@@ -30,6 +30,19 @@ class ColumnSpec:
     label: str
 
 
+@dataclass
+class ColumnInfo:
+    """Where a canonical column came from."""
+
+    key: str  # revenue_cur, ent_id…
+    label: str  # header text as in the file (two header rows joined)
+    col: int  # 0-based column index
+    spec: ColumnSpec
+    period: str | None
+    unit: str | None  # effective unit (money/persons)
+    rank: int = 0
+
+
 @dataclass(frozen=True)
 class HeaderMatch:
     spec: ColumnSpec
@@ -174,3 +187,62 @@ def unit_line(text: object) -> str | None:
         return None
     m = UNIT_LINE.search(normalise(text))
     return m.group(1) if m else None
+
+
+def map_columns(labels: dict[int, str], found: dict[int, HeaderMatch], line_unit: str,
+                table: str = BUREAU) -> tuple[dict[str, ColumnInfo], list[str], list[str]]:
+    """The column map: canonical key -> ColumnInfo, the headers left unused, and notes.
+
+    Two headers of one meaning: the preferred alias wins and the other is listed as unused. A
+    header that looks like an indicator but maps to nothing is named in a note with what cannot be
+    computed without it.
+    """
+    chosen: dict[str, ColumnInfo] = {}
+    notes: list[str] = []
+    unknown: list[str] = []
+    for c in sorted(labels):
+        m = found.get(c)
+        if m is None:
+            unknown.append(labels[c])
+            continue
+        unit = None
+        if m.spec.kind == "money":
+            unit = m.unit or line_unit
+        elif m.spec.kind == "persons":
+            unit = m.unit or "人"
+        info = ColumnInfo(m.key, labels[c], c, m.spec, m.period, unit, m.rank)
+        prev = chosen.get(m.key)
+        if prev is None or info.rank < prev.rank:
+            if prev is not None:
+                notes.append(f"“{prev.label}”与“{info.label}”含义相同，使用“{info.label}”")
+                unknown.append(prev.label)
+            chosen[m.key] = info
+        else:
+            notes.append(f"“{info.label}”与“{prev.label}”含义相同，使用“{prev.label}”")
+            unknown.append(info.label)
+    if table == BUREAU:
+        notes.extend(unused_indicator_notes([labels[c] for c in sorted(labels) if c not in found], chosen))
+    return chosen, unknown, notes
+
+
+def unused_indicator_notes(unmatched: list[str], chosen: dict) -> list[str]:
+    """A header that names an indicator but was not understood (营业收入(上年数)…): say what is lost."""
+    from .indicators import indicators
+
+    specs = column_specs()
+    names = sorted(((normalise(a), cid) for a, (cid, _) in _alias_table().items()
+                    if specs[cid].kind in ("money", "persons")), key=lambda x: -len(x[0]))
+    out = []
+    for text in unmatched:
+        s = normalise(text)
+        hit = next((cid for alias, cid in names if len(alias) >= 2 and alias in s), None)
+        if hit is None:
+            continue
+        missing = [f"{hit}_{p}" for p in specs[hit].periods if f"{hit}_{p}" not in chosen]
+        lost = [ind.name for ind in indicators() if any(k in ind.needs for k in missing)]
+        if lost:
+            out.append(f"列“{text}”像是{specs[hit].label}，但无法确定是本期、上年同期还是年初数，未使用；"
+                       f"因此不能计算：{'、'.join(lost)}（可把表头改为“{specs[hit].label}本期/上年同期/年初”）")
+        else:
+            out.append(f"列“{text}”像是{specs[hit].label}，但没有识别，未使用")
+    return out

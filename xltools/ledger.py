@@ -21,7 +21,9 @@ import pyarrow.compute as pc
 
 from . import columns as colmod
 from .errors import InputError, Issue, IssueList
-from .reader import PEEK_ROWS, _FOOTNOTE, _TOTAL, locate_header
+from .header import locate_header
+from .rows import FOOTNOTE as _FOOTNOTE, TOTAL as _TOTAL
+from .sources import PEEK_ROWS
 from .sei import UnknownCategory, normalise_category
 from .sources import Source, open_source
 from .values import clean_text, to_numbers
@@ -399,7 +401,7 @@ def checks(ledger: Ledger) -> list[Issue]:
 
 def is_ledger(path: str | os.PathLike | Source) -> bool:
     """Does the file hold a project ledger (a projects header) rather than an enterprise export?"""
-    from .reader import bureau_header_ok
+    from .header import bureau_header_ok
 
     source = path if isinstance(path, Source) else open_source(os.fspath(path))
     for sheet in source.sheet_names():

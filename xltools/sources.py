@@ -15,12 +15,11 @@ import io
 import os
 import posixpath
 import re
-import threading
 import zipfile
-from dataclasses import dataclass
 from xml.etree.ElementTree import XMLPullParser
 
 from .errors import InputError, Issue
+from .stored import SheetFacts, StoredCell
 
 PEEK_ROWS = 30
 # Limits against hostile or runaway files, each a setting (environment variable) with a default
@@ -59,13 +58,6 @@ def _cell_text(value: object) -> str | None:
     return text if text.strip() else None
 
 
-@dataclass
-class ErrorCell:
-    row: int  # 0-based
-    col: int  # 0-based
-    value: str
-
-
 class Source:
     """One input file. Rows and columns are 0-based absolute sheet positions."""
 
@@ -86,13 +78,19 @@ class Source:
         """{col: pyarrow.Array} for rows from skip_rows on; text columns as strings."""
         raise NotImplementedError
 
-    def error_cells(self, sheet: str) -> list[ErrorCell]:
-        """Cells that hold an Excel error (#REF!, #DIV/0!…): calamine reads them as empty."""
+    def sheet_visible(self, sheet: str) -> bool:
+        """Is the sheet shown (not hidden or very hidden)?"""
+        return True
+
+    def stored_cells(self, sheet: str) -> list[StoredCell]:
+        """Cells of the last load whose stored type is not a value calamine could give as text:
+        Excel errors (#REF!, #DIV/0!…), which it reads as empty."""
         return []
 
-    def text_cells(self, sheet: str) -> list[ErrorCell]:
-        """Text cells found in number columns that calamine may have read as empty (N/A, NULL…)."""
-        return []
+    def sheet_facts(self, sheet: str, columns: set[int]) -> SheetFacts:
+        """What calamine cannot tell: formulas without a cached value, errors stored as numbers (.ods),
+        merged ranges. Costs a pass over the sheet's file part; asked for only when needed."""
+        return SheetFacts()
 
 
 def open_source(path: str) -> Source:
@@ -145,6 +143,8 @@ class ExcelSource(Source):
         try:
             self._reader = fastexcel.read_excel(path)
             self._names = list(self._reader.sheet_names)
+            self._visible: dict[str, bool] = {}
+            self._stored: dict[str, list[StoredCell]] = {}
         except Exception as exc:  # calamine's errors: corrupt, truncated, unsupported
             raise self.fail(f"无法打开工作簿，文件可能已损坏：{_short(exc)}") from None
 
@@ -154,6 +154,7 @@ class ExcelSource(Source):
     def peek(self, sheet: str, n: int = PEEK_ROWS) -> list[list[str | None]]:
         try:
             loaded = self._reader.load_sheet(sheet, header_row=None, skip_rows=0, n_rows=n, dtypes="string")
+            self._visible[sheet] = loaded.visible == "visible"
             batch = loaded.to_arrow()
             # fastexcel leaves out empty leading columns: map back to absolute positions.
             offset = loaded.selected_columns[0].absolute_index if loaded.selected_columns else 0
@@ -164,23 +165,44 @@ class ExcelSource(Source):
         cols = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
         return [[None] * offset + [_cell_text(c[r]) for c in cols] for r in range(batch.num_rows)]
 
-    # calamine turns text such as N/A, NULL, NaN — and any text past the rows it samples to guess
-    # a column's type — into empty cells of a number column; asked for text it keeps them, so
-    # number columns are read as text and parsed here. (.xlsx files avoid that cost: XlsxSource.)
-    infer_numbers = False
+    def sheet_visible(self, sheet: str) -> bool:
+        if sheet not in self._visible:
+            self.peek(sheet, 1)
+        return self._visible.get(sheet, True)
 
     def load(self, sheet, skip_rows, text_cols, number_cols):
+        """Every asked column as calamine's text of the cell as stored: numbers as their digits, text as
+        written, TRUE/FALSE as true/false, dates as dates — so no type is guessed from a sample and
+        nothing is turned into an empty cell, except Excel errors, which calamine reports beside."""
         cols = sorted(set(text_cols) | set(number_cols))
-        as_text = set(text_cols) if self.infer_numbers else set(cols)
         try:
             loaded = self._reader.load_sheet(
                 sheet, header_row=None, skip_rows=skip_rows, use_columns=cols,
-                dtypes={c: "string" for c in as_text} or None)
-            table = loaded.to_arrow()
+                dtypes={c: "string" for c in cols} or None)
+            table, errors = loaded.to_arrow_with_errors()
             selected = [ci.absolute_index for ci in loaded.selected_columns]
+            relative = {ci.index: ci.absolute_index for ci in loaded.available_columns()}
         except Exception as exc:
             raise self.fail(f"无法读取工作表数据：{_short(exc)}", sheet) from None
+        self._stored[sheet] = [StoredCell(e.position[0], relative.get(e.position[1], e.position[1]), "error",
+                                          calamine_value(e.detail))
+                               for e in (errors.errors if errors is not None else [])]
         return {c: table.column(i) for i, c in enumerate(selected)}
+
+    def stored_cells(self, sheet: str) -> list[StoredCell]:
+        return self._stored.get(sheet, [])
+
+
+_EXCEL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!",
+                 "Ref": "#REF!", "Value": "#VALUE!", "GettingData": "#GETTING_DATA"}
+
+
+def calamine_value(detail: str) -> str:
+    """What a cell calamine could not give as text holds: `…got 'Error(Div0)'` -> #DIV/0!."""
+    m = re.search(r"got '(\w+)\((.*)\)'$", detail)
+    if m and m.group(1) == "Error":
+        return _EXCEL_ERRORS.get(m.group(2), "#" + m.group(2).upper())
+    return m.group(2).strip('"') if m else "#错误"
 
 
 class XlsxSource(ExcelSource):
@@ -209,6 +231,7 @@ class XlsxSource(ExcelSource):
     def _sheet_paths(self) -> dict[str, str]:
         from xml.etree import ElementTree as ET
 
+        self._states: dict[str, str] = {}
         wb = ET.fromstring(self._zip.read("xl/workbook.xml"))
         rels = ET.fromstring(self._zip.read("xl/_rels/workbook.xml.rels"))
         targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
@@ -220,6 +243,7 @@ class XlsxSource(ExcelSource):
             else:
                 path = posixpath.normpath(posixpath.join("xl", target))
             paths[sh.get("name")] = path
+            self._states[sh.get("name")] = sh.get("state") or "visible"
         return paths
 
     def peek(self, sheet: str, n: int = PEEK_ROWS) -> list[list[str | None]]:
@@ -253,53 +277,8 @@ class XlsxSource(ExcelSource):
             row[c] = _cell_text(v)
         return rows
 
-    # calamine guesses number columns; a byte scan of the sheet XML beside it finds every text
-    # cell of those columns, so none that calamine emptied goes unseen.
-    infer_numbers = True
-
-    def load(self, sheet, skip_rows, text_cols, number_cols):
-        errors: list[ErrorCell] = []
-        texts: list[ErrorCell] = []
-        path = self._paths.get(sheet)
-        scan = None
-        if path is not None and path in self._zip.namelist():
-            # Runs beside calamine's parse on the other core: costs no wall time.
-            def work():
-                e, t = _scan_cells(self.path, path, number_cols)
-                errors.extend(e)
-                texts.extend(t)
-
-            scan = threading.Thread(target=work)
-            scan.start()
-        try:
-            out = super().load(sheet, skip_rows, text_cols, number_cols)
-        finally:
-            if scan is not None:
-                scan.join()
-        # Shared-string references resolved in place; a file holds few distinct texts ("-", "N/A").
-        distinct = {c.value for c in texts}
-        need = [int(v[2:]) for v in distinct if v.startswith("s:")]
-        try:
-            table = _shared_strings(self._zip, max(need)) if need else []
-        except Exception as exc:
-            raise self.fail(f"无法读取共享字符串表，文件可能已损坏：{_short(exc)}", sheet) from None
-        meaning = {}
-        for v in distinct:
-            if v.startswith("s:"):
-                i = int(v[2:])
-                meaning[v] = table[i] if i < len(table) else ""
-            else:
-                meaning[v] = v[2:]
-        for c in texts:
-            c.value = meaning[c.value]
-        self._scanned = {sheet: (errors, texts)}
-        return out
-
-    def error_cells(self, sheet: str) -> list[ErrorCell]:
-        return getattr(self, "_scanned", {}).get(sheet, ([], []))[0]
-
-    def text_cells(self, sheet: str) -> list[ErrorCell]:
-        return getattr(self, "_scanned", {}).get(sheet, ([], []))[1]
+    def sheet_visible(self, sheet: str) -> bool:
+        return self._states.get(sheet, "visible") == "visible"
 
 
 def _stream_first_rows(zf: zipfile.ZipFile, path: str, n: int):
@@ -370,78 +349,6 @@ def _shared_strings(zf: zipfile.ZipFile, up_to: int) -> list[str]:
                     out.append("".join(parts))
                     el.clear()
     return out
-
-
-_ERROR_CELL = re.compile(rb'<c\b[^>]*?\bt="e"[^>]*>')
-_REF_ATTR = re.compile(rb'\br="([A-Z]+)(\d+)"')
-_VALUE = re.compile(rb"<v>([^<]*)</v>")
-_INLINE = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)</t>")
-
-
-def _letters_pattern(cols: list[int]) -> str:
-    """Column letters as a compact regex: I..Z and AA, AB -> [IJ…Z]|A[AB] (a character class is
-    tried at once; an alternation of twenty letters one by one, at every cell of the sheet)."""
-    from .errors import column_letter
-
-    groups: dict[str, list[str]] = {}
-    for c in sorted(set(cols)):
-        letters = column_letter(c)
-        groups.setdefault(letters[:-1], []).append(letters[-1])
-    return "|".join(re.escape(prefix) + "[" + "".join(last) + "]" for prefix, last in groups.items())
-
-
-def _scan_cells(path: str, member: str, number_cols: list[int]) -> tuple[list[ErrorCell], list[ErrorCell]]:
-    """A byte scan of the sheet XML (inflating it is the main cost).
-
-    Returns the cells holding an Excel error, and the text cells of the number
-    columns (value `s:<index>` for a shared string, `t:<text>` otherwise).
-    Writers put the `r` attribute first (Excel, xlsxwriter, openpyxl, WPS).
-    """
-    from html import unescape
-
-    errors: list[ErrorCell] = []
-    texts: list[ErrorCell] = []
-    letters = _letters_pattern(number_cols).encode()
-    columns: dict[bytes, int] = {}
-    # `[^>t]*` runs over the attributes between r and t (s, cm, vm, ph: no "t" in them) without backtracking.
-    text_cell = re.compile(rb'<c r="(' + letters + rb')(\d+)"[^>t]*t="(s|str|inlineStr)"[^>]*>') if letters else None
-    try:
-        with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
-            tail = b""
-            while True:
-                chunk = fh.read(1 << 22)
-                buf = tail + chunk
-                # Scan up to the last cell start: every cell before it is complete.
-                cut = buf.rfind(b"<c ") if chunk else len(buf)
-                if cut <= 0:
-                    cut = len(buf)
-                if b't="e"' in buf[:cut]:
-                    for m in _ERROR_CELL.finditer(buf, 0, cut):
-                        ref = _REF_ATTR.search(m.group(0))
-                        if not ref:
-                            continue
-                        v = _VALUE.search(buf, m.end(), min(cut, m.end() + 400))
-                        errors.append(ErrorCell(int(ref.group(2)) - 1, col_index(ref.group(1).decode()),
-                                                v.group(1).decode("utf-8", "replace") if v else "#错误"))
-                if text_cell is not None:
-                    for m in text_cell.finditer(buf, 0, cut):
-                        col_letters, kind = m.group(1), m.group(3)
-                        rx = _INLINE if kind == b"inlineStr" else _VALUE
-                        v = rx.search(buf, m.end(), min(cut, m.end() + 4000))
-                        raw = v.group(1) if v else b""
-                        raw = raw.decode("utf-8", "replace")
-                        if "&" in raw:
-                            raw = unescape(raw)
-                        col = columns.get(col_letters)
-                        if col is None:
-                            col = columns[col_letters] = col_index(col_letters.decode())
-                        texts.append(ErrorCell(int(m.group(2)) - 1, col, ("s:" if kind == b"s" else "t:") + raw))
-                tail = buf[cut:]
-                if not chunk:
-                    break
-    except Exception:  # a second opinion only: calamine's own parse reports a corrupt file
-        pass
-    return errors, texts
 
 
 class CsvSource(Source):

@@ -1,0 +1,310 @@
+"""Row roles: every row under the header is an enterprise, or says what else it is and why.
+
+A row is counted as an enterprise only when it has proven it is one: an identifier that looks like
+one (a code of letters and digits, or a name of at least two characters that is not a label), and no
+sign of being something else. The other roles, each listed by `xltools validate`:
+
+- total:     a label that says so — 合计, 小计, 总计, 其中…, 镍都区合计;
+- sum:       a row equal, in every number column, to the sum of a run of two or more rows directly
+             above or below it (a total or subtotal without a label);
+- header:    the header repeated inside the data (a page break in a printed export);
+- numbers:   a 栏次 row (甲乙丙丁…, A B C…, or 1, 2, 3… running across the columns);
+- note:      注：…, 说明：…, 数据来源：…, or a sentence alone in a row with no figures;
+- empty:     nothing in it.
+
+A row that is none of these and yet lacks a proper identifier is an input error: when unsure,
+stop and say where, never guess.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import columns as colmod
+
+
+def _spaced(words: str) -> str:
+    """A regex alternation whose words may have spaces between their characters (合 计)."""
+    return "|".join(r"\s*".join(w) for w in words.split("|"))
+
+
+# 合计 / 总计 / 小计 at the end of a label (全市合计, 镍都区合计, 合 计), or 其中 at its start.
+TOTAL = re.compile(rf"(^\s*({_spaced('其中')})\s*[:：]?)|(({_spaced('合计|总计|小计|共计|总数')})\s*数?\s*[:：]?\s*$)"
+                   rf"|(^\s*({_spaced('合计|总计|小计')})\s*[:：])")
+FOOTNOTE = re.compile(rf"^\s*({_spaced('注|附注|说明|备注|数据来源|资料来源|填表说明|注释')})\s*\d*\s*[:：]")
+# 栏次 labels: 甲乙丙丁…癸 (and the earthly branches some forms go on with), single capital letters.
+_STEMS = set("甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥")
+_SENTENCE = re.compile(r"[，。；！？]")
+# An enterprise code: letters and digits (a dash in old 组织机构代码), at least two characters.
+_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z\-]+$")
+
+ROLE_NAMES = {"total": "合计/小计行", "sum": "无标注的合计行", "header": "重复的表头行", "numbers": "栏次行",
+              "note": "注释行", "empty": "空行"}
+
+
+@dataclass
+class Decision:
+    row: int  # Excel row number
+    role: str  # a key of ROLE_NAMES
+    reason: str  # why, in Chinese
+
+
+@dataclass
+class RowRoles:
+    """enterprise[i]: data row i is an enterprise. decisions: every other row, with its reason."""
+
+    enterprise: np.ndarray
+    decisions: list[Decision] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (data index, message)
+
+    def rows(self, role: str) -> list[int]:
+        return [d.row for d in self.decisions if d.role == role]
+
+
+@dataclass
+class RowCells:
+    """What row roles look at: the label texts and the parsed figures of every data row."""
+
+    first_row: int  # Excel row number of data index 0
+    labels: dict[str, pa.Array]  # ent_id, ent_name, county, sei_category, industry_code, lead: cleaned text
+    raw_numbers: dict[str, pa.Array]  # number columns as the text calamine gave (for 栏次 and headers)
+    numbers: dict[str, np.ndarray]  # number columns in 千元, NaN where bad
+    blank: dict[str, np.ndarray]
+    bad: dict[str, np.ndarray]
+    header_texts: dict[str, str]  # column key -> header label as in the file
+
+    @property
+    def n(self) -> int:
+        for arr in self.numbers.values():
+            return len(arr)
+        for arr in self.labels.values():
+            return len(arr)
+        return 0
+
+
+def _mask(arr) -> np.ndarray:
+    return pc.fill_null(arr, False).to_numpy(zero_copy_only=False)
+
+
+def _matches(arr: pa.Array, pattern: re.Pattern, needles: tuple[str, ...]) -> np.ndarray:
+    """Regex over the rows that a plain substring says could match: 470 000 names in milliseconds."""
+    maybe = np.zeros(len(arr), dtype=bool)
+    for needle in needles:
+        maybe |= _mask(pc.match_substring(arr, needle))
+    out = np.zeros(len(arr), dtype=bool)
+    where = np.flatnonzero(maybe)
+    if len(where):
+        out[where] = _mask(pc.match_substring_regex(arr.take(pa.array(where)), pattern.pattern))
+    return out
+
+
+def text_is_total(arr: pa.Array) -> np.ndarray:
+    return _matches(arr, TOTAL, ("计", "其中", "总数"))
+
+
+def text_is_footnote(arr: pa.Array) -> np.ndarray:
+    return _matches(arr, FOOTNOTE, (":", "："))
+
+
+def identified(cells: RowCells) -> np.ndarray:
+    """Rows whose identifier looks like one: a code of ≥2 letters/digits with a digit, or a name of ≥2 characters
+    that is not a 栏次 label nor a number."""
+    n = cells.n
+    ok = np.zeros(n, dtype=bool)
+    ent_id = cells.labels.get("ent_id")
+    if ent_id is not None:
+        ok |= _mask(pc.match_substring_regex(ent_id, _CODE.pattern)) & _mask(
+            pc.match_substring_regex(ent_id, r"[0-9]"))
+    name = cells.labels.get("ent_name")
+    if name is not None:
+        long_enough = _mask(pc.greater_equal(pc.utf8_length(name), 2))
+        numeric = _mask(pc.match_substring_regex(name, r"^[\d\s.,\-+]+$"))
+        ok |= long_enough & ~numeric
+    return ok
+
+
+def _row_values(cells: RowCells, i: int) -> tuple[list, list]:
+    """(label texts, number texts) of one row, each in column order of the file."""
+    labels = [arr[i].as_py() for arr in cells.labels.values()]
+    figures = [arr[i].as_py() for arr in cells.raw_numbers.values()]
+    return labels, figures
+
+
+def _as_int(text) -> int | None:
+    if text is None:
+        return None
+    s = str(text).strip()
+    try:
+        f = float(s)
+    except ValueError:
+        return None
+    return int(f) if f.is_integer() and abs(f) < 10_000 else None
+
+
+def _is_column_numbers(labels: list, figures: list) -> bool:
+    """栏次: labels are 甲乙丙…/A B C…/栏次 (or numbered too), figures run 1, 2, 3… across the columns."""
+    present = [v for v in labels + figures if v is not None]
+    if len(present) < 2:
+        return False
+    if "栏次" in labels:
+        return True
+    seq = [_as_int(v) for v in figures if v is not None]
+    if not seq or any(v is None for v in seq):
+        return False
+    running = all(b - a == 1 for a, b in zip(seq, seq[1:]))
+    label_ok = all(v is None or v in _STEMS or (len(v) == 1 and v.isascii() and v.isalpha()) or _as_int(v) is not None
+                   for v in labels)
+    numbered = [_as_int(v) for v in labels if v is not None and _as_int(v) is not None]
+    if numbered:  # labels numbered too: the whole row must run 1, 2, 3…
+        whole = [_as_int(v) for v in labels + figures if v is not None]
+        running = None not in whole and all(b - a == 1 for a, b in zip(whole, whole[1:]))
+    return running and label_ok and (len(seq) >= 2 or len(present) >= 3)
+
+
+def _is_header(cells: RowCells, labels: list, figures: list) -> bool:
+    """The header again: at least two cells name a column (as the header does) or a period marker."""
+    hits = 0
+    for text in labels + figures:
+        if text is None:
+            continue
+        if colmod.match_header(text) is not None or colmod.is_marker(text) or text in cells.header_texts.values():
+            hits += 1
+    return hits >= 2
+
+
+def _is_sentence(labels: list, figures: list) -> bool:
+    texts = [v for v in labels if v is not None]
+    return len(texts) == 1 and all(v is None for v in figures) and len(texts[0]) >= 12 \
+        and bool(_SENTENCE.search(texts[0]))
+
+
+def row_roles(cells: RowCells) -> RowRoles:
+    """The role of every data row (see the module docstring), by words, by structure, by arithmetic."""
+    n = cells.n
+    first = cells.first_row
+    role = np.full(n, "", dtype=object)
+    reason: dict[int, str] = {}
+
+    # Words.
+    for key, arr in cells.labels.items():
+        total = text_is_total(arr) & (role == "")
+        for i in np.flatnonzero(total):
+            role[i], reason[i] = "total", f"“{arr[int(i)].as_py()}”"
+        note = text_is_footnote(arr) & (role == "")
+        for i in np.flatnonzero(note):
+            role[i], reason[i] = "note", f"“{_short(arr[int(i)].as_py())}”"
+
+    # Empty rows.
+    empty = np.ones(n, dtype=bool)
+    for arr in cells.labels.values():
+        empty &= ~pc.is_valid(arr).to_numpy(zero_copy_only=False)
+    for key in cells.numbers:
+        empty &= cells.blank[key] & ~cells.bad[key]
+    role[empty & (role == "")] = "empty"
+
+    # Structure: only rows without a proper identifier, or with text in number columns, can be
+    # a 栏次 row, a repeated header or a note; each is looked at one by one (they are few).
+    ident = identified(cells)
+    any_bad = np.zeros(n, dtype=bool)
+    for key in cells.bad:
+        any_bad |= cells.bad[key]
+    errors: list[tuple[int, str]] = []
+    for i in np.flatnonzero((role == "") & (~ident | any_bad)):
+        i = int(i)
+        labels, figures = _row_values(cells, i)
+        if _is_column_numbers(labels, figures):
+            role[i], reason[i] = "numbers", "、".join(str(v) for v in labels + figures if v is not None)[:40]
+        elif _is_header(cells, labels, figures):
+            role[i], reason[i] = "header", "、".join(str(v) for v in labels + figures if v is not None)[:40]
+        elif _is_sentence(labels, figures):
+            role[i], reason[i] = "note", f"“{_short(next(v for v in labels if v is not None))}”"
+
+    # Arithmetic: a row equal to the sum of a run of rows above or below it.
+    for i, (a, b) in _sums(cells, role).items():
+        if ident[i] and "ent_id" in cells.labels and cells.labels["ent_id"][i].is_valid:
+            code = cells.labels["ent_id"][i].as_py()
+            errors.append((i, f"各项数字都等于第{first + a}—{first + b}行之和，像是合计行，但有企业代码“{code}”："
+                              "请核对这一行是企业还是合计"))
+            role[i] = "error"
+            continue
+        role[i], reason[i] = "sum", f"等于第{first + a}—{first + b}行之和"
+
+    enterprise = role == ""
+    for i in np.flatnonzero(enterprise & ~ident):
+        i = int(i)
+        labels, _ = _row_values(cells, i)
+        shown = "、".join(f"“{v}”" for v in labels if v is not None) or "（空）"
+        errors.append((i, f"有数据但没有可以认定的企业标识（标识列：{shown}）：企业行需要统一社会信用代码等代码，"
+                          "或至少两个字的单位名称；如是合计、栏次或注释行，请按常见写法标注"))
+        enterprise[i] = False
+    decisions = [Decision(first + int(i), str(role[i]), reason.get(int(i), ""))
+                 for i in np.flatnonzero((role != "") & (role != "error"))]
+    return RowRoles(enterprise, decisions, errors)
+
+
+def _short(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _sums(cells: RowCells, role: np.ndarray) -> dict[int, tuple[int, int]]:
+    """Rows equal, in every number column, to the sum of ≥ 2 rows directly above or below them.
+
+    Figures are compared exactly as whole 元 (int64). Rows already given a role count as 0; a found
+    sum row is taken out and the search runs again, so a grand total over subtotals is found too.
+    Candidates come from one column (the one with most figures) through sorted prefix sums; each
+    candidate is then checked against every number column. At least two columns must be nonzero.
+    """
+    keys = [k for k in cells.numbers if (~cells.blank[k]).any()]
+    if not keys:
+        return {}
+    with np.errstate(invalid="ignore", over="ignore"):
+        ints = {k: np.where(cells.bad[k] | ~np.isfinite(cells.numbers[k]), 0,
+                            np.round(cells.numbers[k] * 1000)).astype(np.int64) for k in keys}
+    lead = max(keys, key=lambda k: int((ints[k] != 0).sum()))
+    nonzero = sum((ints[k] != 0).astype(np.int64) for k in keys)
+    found: dict[int, tuple[int, int]] = {}
+    for _ in range(3):
+        active = (role == "")
+        for i in found:
+            active[i] = False
+        eligible = active & (nonzero >= min(2, len(keys))) & (ints[lead] != 0)
+        new = {}
+        for direction in (1, -1):
+            new.update(_runs(ints, lead, keys, active, eligible, direction))
+        new = {i: r for i, r in new.items() if i not in found}
+        if not new:
+            break
+        found.update(new)
+    return found
+
+
+def _runs(ints, lead, keys, active, eligible, direction) -> dict[int, tuple[int, int]]:
+    n = len(active)
+    order = np.arange(n) if direction == 1 else np.arange(n)[::-1]
+    v = {k: np.where(active, ints[k], 0)[order] for k in keys}
+    prefix = {k: np.concatenate([[0], np.cumsum(v[k])]) for k in keys}  # prefix[k][p] = sum of v[:p]
+    p_lead = prefix[lead]
+    sort = np.argsort(p_lead, kind="stable")
+    sorted_p = p_lead[sort]
+    out: dict[int, tuple[int, int]] = {}
+    pos_eligible = np.flatnonzero(eligible[order])
+    if not len(pos_eligible):
+        return out
+    targets = p_lead[pos_eligible] - v[lead][pos_eligible]  # sum of v[j:p] == v[p]  <=>  P[j] == P[p] - v[p]
+    left = np.searchsorted(sorted_p, targets, "left")
+    right = np.searchsorted(sorted_p, targets, "right")
+    for p, lo, hi in zip(pos_eligible.tolist(), left.tolist(), right.tolist()):
+        for j in sorted(sort[lo:hi].tolist(), reverse=True):
+            if j > p - 2:
+                continue
+            if sum(1 for q in range(j, p) if v[lead][q] != 0) < 2:
+                continue
+            if all(prefix[k][p] - prefix[k][j] == v[k][p] for k in keys):
+                rows = (int(order[j]), int(order[p - 1]))
+                out[int(order[p])] = (min(rows), max(rows))
+                break
+    return out
