@@ -18,7 +18,8 @@ from helpers import run_cli, sha256, write_csv
 from workbook_reading import formula_cells, same, values
 from xlwings_standin import Book
 from xltools import cfb, ovba
-from xltools.addin import MODULE, buttons
+from xltools import addin
+from xltools.addin import DESCRIPTIONS_MODULE, FUNCTIONS_MODULE, RIBBON_MODULE, buttons
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NS = "{http://schemas.microsoft.com/office/2006/01/customui}"
@@ -60,11 +61,11 @@ def test_ribbon_xml_ids_and_callbacks(built):
     assert tab.get("label") == "战新产业"
     ids = [e.get("id") for e in ui.iter() if e.get("id")]
     assert len(ids) == len(set(ids))
-    source = module_sources(built)[MODULE]
+    source = module_sources(built)[RIBBON_MODULE]
     labels = []
     for button in ui.iter(f"{NS}button"):
         module, sub = button.get("onAction").split(".")
-        assert module == MODULE
+        assert module == RIBBON_MODULE
         assert re.search(rf"(?m)^Sub {sub}\(control As IRibbonControl\)\r?$", source), sub
         target = re.search(rf"Sub {sub}\(control As IRibbonControl\)\s+RunPython \"import udfs.macros; "
                            rf"udfs.macros.(\w+)\(\)\"", source).group(1)
@@ -74,15 +75,34 @@ def test_ribbon_xml_ids_and_callbacks(built):
     assert labels == ["设置数据源", "校验数据", "刷新指标", "生成汇总表", "生成项目进度表", "生成分析报告"]
 
 
-def test_the_addin_declares_every_excel_function(built):
-    source = module_sources(built)[MODULE]
+def test_the_wrappers_are_what_xlwings_writes_for_udfs_functions(built):
+    """xlwings' own generate_vba_wrapper, run with its Windows decorators (as Excel sees udfs.functions),
+    writes exactly the functions module's wrappers."""
+    proc = subprocess.run([sys.executable, os.path.join(HERE, "xlwings_windows.py"), "udfs.functions"],
+                          capture_output=True, cwd=os.path.dirname(HERE))
+    assert proc.returncode == 0, proc.stderr.decode()
+    xlwings_vba = proc.stdout.decode("utf-8")
+    assert xlwings_vba.count("\nEnd Function\n") == len(f.EXCEL_FUNCTIONS) == 31
+    source = module_sources(built)[FUNCTIONS_MODULE].replace("\r\n", "\n")
+    head = f'Attribute VB_Name = "{FUNCTIONS_MODULE}"\n'
+    assert source.startswith(head) and '\n#Const App = "Microsoft Excel" \'Adjust when using outside of Excel\n' in source
+    assert source.split("\n\n", 1)[1].strip("\n") == xlwings_vba.strip("\n")
+
+
+def test_every_function_is_described_on_its_qualified_name(built):
+    sources = module_sources(built)
+    descriptions = sources[DESCRIPTIONS_MODULE]
     for name in f.EXCEL_FUNCTIONS:
-        args = list(getattr(f, name).excel_args)
-        signature = f"Function {name}({', '.join('Optional ' + a for a in args)})"
-        assert signature in source, signature
-        assert f'XLPy.CallUDF("udfs.functions", "{name}", Array({", ".join(args + ["Nothing"])})' in source
-        assert f'Application.MacroOptions Macro:="{name}"' in source
-    assert all(ord(ch) < 128 for ch in source)  # Chinese only through ChrW: any code page
+        assert re.search(rf"(?m)^    Describe_{name}\r?$", descriptions), name
+        assert f'    Describe "{name}", d, Array({", ".join(f"a{k}" for k in range(len(getattr(f, name).excel_args)))})' \
+            in descriptions
+    assert "Macro:=\"'\" & ThisWorkbook.Name & \"'!\" & fnName" in descriptions  # 'xltools.xlam'!SEI_…, as xlwings
+    assert "On Error Resume Next" not in descriptions and "failures = failures + 1" in descriptions
+    assert f"{DESCRIPTIONS_MODULE}.RegisterFunctions" in sources["ThisWorkbook"]
+    for name, source in sources.items():
+        if name in (RIBBON_MODULE, FUNCTIONS_MODULE, DESCRIPTIONS_MODULE):
+            assert all(ord(ch) < 128 for ch in source), name  # Chinese only as code units: any code page
+    assert addin.code_units("战新，A") == "25112260326529200065"
     vba_keywords = {"and", "as", "boolean", "byref", "byte", "byval", "call", "case", "const", "date", "dim", "do",
                     "double", "each", "else", "empty", "end", "enum", "error", "event", "exit", "false", "for",
                     "function", "get", "global", "goto", "if", "in", "integer", "is", "let", "like", "long", "loop",
@@ -91,7 +111,44 @@ def test_the_addin_declares_every_excel_function(built):
                     "sub", "then", "to", "true", "type", "until", "variant", "wend", "while", "with", "xor", "name"}
     for name in f.EXCEL_FUNCTIONS:  # an argument named like a keyword would stop the whole module compiling
         assert not {a.lower() for a in getattr(f, name).excel_args} & vba_keywords, name
-    assert "xltools_ribbon.RegisterFunctions" in module_sources(built)["ThisWorkbook"]
+
+
+def test_every_procedure_of_the_built_addin_is_within_excel_limits(built):
+    """Read back by olevba: each generated module holds only its own kind of procedure, each well under the
+    64 KB p-code limit (150 lines, 6 000 characters); nothing in the add-in is larger than the largest
+    procedure of xlwings' own template, which Excel compiles."""
+    sources = module_sources(built)
+    generated = {RIBBON_MODULE, FUNCTIONS_MODULE, DESCRIPTIONS_MODULE}
+    assert generated <= set(sources)
+    sizes = {name: addin.procedures(name, source) for name, source in sources.items()}
+    ours = [p for name in generated | {"ThisWorkbook"} for p in sizes[name]]
+    assert len(ours) == len(buttons()) + 31 + (31 + 3) + 1
+    assert max(p.lines for p in ours) < addin.MAX_PROCEDURE_LINES
+    assert max(p.chars for p in ours) < addin.MAX_PROCEDURE_CHARS
+    assert max(len(line) for name in generated for line in sources[name].splitlines()) <= addin.MAX_LINE_CHARS
+    assert {p.name for p in sizes[RIBBON_MODULE]} == {b.callback for b in buttons()}
+    assert {p.name for p in sizes[FUNCTIONS_MODULE]} == set(f.EXCEL_FUNCTIONS)
+    template = module_sources(addin.template_path())
+    largest = max((p for name, source in template.items() for p in addin.procedures(name, source)),
+                  key=lambda p: p.chars)
+    assert all(p.chars <= largest.chars and p.lines <= largest.lines + 50 for ps in sizes.values() for p in ps)
+
+
+def test_build_refuses_a_procedure_over_the_limit(tmp_path, monkeypatch):
+    """The builder checks the budget itself: an oversized procedure (here a callback someone grew by hand)
+    is refused in Chinese, exit 2, and no add-in is written."""
+    from click.testing import CliRunner
+
+    from xltools.cli import main
+
+    original = addin._source_text
+    huge = "Sub Huge(control As IRibbonControl)\n" + "    x = x + 1\n" * 200 + "End Sub\n"
+    monkeypatch.setattr(addin, "_source_text", lambda name: original(name) + (huge if name == "callbacks.bas" else ""))
+    out = tmp_path / "xltools.xlam"
+    result = CliRunner().invoke(main, ["addin", "build", "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"VBA 模块 {RIBBON_MODULE}：过程 Huge 有 202 行" in result.output and "拆成" in result.output
+    assert not out.exists() and list(tmp_path.iterdir()) == []
 
 
 def uno_python() -> str | None:
@@ -117,10 +174,12 @@ def test_libreoffice_lists_the_same_modules_and_subs(built, tmp_path, libreoffic
     for name, code in sources.items():
         olevba = re.findall(r"(?im)^\s*(?:Public\s+|Private\s+)?(?:Sub|Function)\s+(\w+)\s*\(", code)
         assert [p[0] for p in listed[name]["procedures"]] == olevba, name
-    subs = dict(listed[MODULE]["procedures"])
+    subs = dict(listed[RIBBON_MODULE]["procedures"])
     for b in buttons():
         assert subs[b.callback] == "control As IRibbonControl"
-    assert subs["SEI_PROFIT_MARGIN"] == "Optional scope, Optional data"
+    functions = dict(listed[FUNCTIONS_MODULE]["procedures"])
+    assert functions["SEI_PROFIT_MARGIN"] == "Optional scope, Optional data"
+    assert functions["SEI_INDICATOR"] == "indicator, Optional scope, Optional data, Optional unrounded"
 
 
 def test_compression_and_container_roundtrip_against_oletools(built):
