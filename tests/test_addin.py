@@ -369,3 +369,120 @@ def test_report_into_an_open_workbook(analysis_book):
     sheet = book.sheets["分析报告"]
     assert sheet.range("A1").value == "# 2022年全市战略性新兴产业发展现状".lstrip("# ")
     assert sheet.range("A2").value == "一、总体发展概况" and sheet.range("A3").value.startswith("2022年，全市")
+
+
+# ---------------------------------------------------------------- the config file VBA reads
+
+ZHANG = "C:\\Users\\张伟\\AppData\\Local\\Programs\\Python\\Python311\\python.exe"
+
+
+def read_as_vba(data: bytes, code_page: str) -> dict[str, str]:
+    """What `Input #f, key, value` reads from each line (xlwings' GetConfigFromFile): the bytes decoded in
+    the ANSI code page, each line two quoted fields."""
+    lines = data.decode(code_page).split("\r\n")
+    assert lines[-1] == ""
+    return dict(re.fullmatch(r'"([^"]*)","([^"]*)"', line).groups() for line in lines[:-1])
+
+
+def cli(*args):
+    from click.testing import CliRunner
+
+    from xltools.cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def code_page(monkeypatch, tmp_path):
+    """The ANSI code page of the Windows the config is written for ("mbcs" there), and a home folder 张伟."""
+    from udfs import engine
+
+    def use(name):
+        monkeypatch.setattr(engine, "config_encoding", lambda platform=None: name)
+
+    monkeypatch.setenv("HOME", str(tmp_path / "张伟"))
+    engine.CACHE.clear()
+    yield use
+    engine.CACHE.clear()
+
+
+def test_config_is_written_and_read_in_the_code_page_of_input(code_page, tmp_path):
+    """On a Chinese Windows (code page 936) the interpreter under C:\\Users\\张伟 is written so that VBA's
+    Input # reads the same path; UTF-8, as written before, reads as mojibake there."""
+    from udfs import engine
+
+    code_page("cp936")
+    folder = tmp_path / "XLSTART"
+    result = cli("addin", "install", "--dir", folder, "--interpreter", ZHANG)
+    assert result.exit_code == 0, result.output
+    conf = tmp_path / "张伟" / ".xltools" / "xltools.conf"
+    raw = conf.read_bytes()
+    assert "张伟".encode("cp936") in raw and "张伟".encode("utf-8") not in raw
+    assert read_as_vba(raw, "cp936") == {"INTERPRETER_WIN": ZHANG, "UDF MODULES": "udfs.functions"}
+    assert ZHANG.encode("utf-8").decode("cp936", "replace") != ZHANG  # what Excel read before
+    # A user's source line in the same code page: read by udfs.engine as VBA reads it, kept by a reinstall.
+    source = "D:\\统计\\2022年1-12月规上工业.xlsx"
+    conf.write_bytes(raw + f'"SOURCE","{source}"\r\n'.encode("cp936"))
+    assert dict(engine.config_pairs(str(conf)))["SOURCE"] == source
+    assert cli("addin", "install", "--dir", folder, "--interpreter", ZHANG).exit_code == 0
+    assert read_as_vba(conf.read_bytes(), "cp936") == {"INTERPRETER_WIN": ZHANG, "UDF MODULES": "udfs.functions",
+                                                       "SOURCE": source}
+    assert f"Python 解释器（INTERPRETER_WIN）：{ZHANG}" in cli("addin", "check", "--dir", folder).output
+
+
+def test_install_refuses_a_path_the_code_page_cannot_hold(code_page, tmp_path):
+    code_page("cp1252")  # a Western-European Windows: 张伟 cannot be written for Input #
+    folder = tmp_path / "XLSTART"
+    result = cli("addin", "install", "--dir", folder, "--interpreter", ZHANG)
+    assert result.exit_code == 2
+    assert f"INTERPRETER_WIN 的值 {ZHANG} 含有本机代码页（cp1252）不能表示的字符“张伟”" in result.output
+    assert "请把 Python 安装到路径中没有这些字符的文件夹" in result.output
+    assert not folder.exists() and not (tmp_path / "张伟").exists()  # nothing written
+
+
+def test_a_config_not_in_the_code_page_is_named_not_misread(code_page, tmp_path):
+    from udfs import engine
+
+    code_page("cp936")
+    conf = tmp_path / "张伟" / ".xltools" / "xltools.conf"
+    conf.parent.mkdir(parents=True)
+    conf.write_bytes(b'"SOURCE","D:\\\xff\xff.xlsx"\r\n')  # no text in code page 936
+    before = conf.read_bytes()
+    result = cli("addin", "install", "--dir", tmp_path / "XLSTART", "--interpreter", sys.executable)
+    assert result.exit_code == 2 and "不是按本机代码页（cp936）保存的" in result.output and "另存为" in result.output
+    assert conf.read_bytes() == before and not (tmp_path / "XLSTART").exists()
+    assert f.SEI_SOURCE().startswith(f"#无数据：配置文件 {conf} 不是按本机代码页（cp936）保存的")
+    assert "✗ 配置文件" in cli("addin", "check", "--dir", tmp_path / "XLSTART").output
+    engine.CACHE.clear()
+
+
+def test_mac_config_is_where_the_vba_reads_it(tmp_path, monkeypatch, built):
+    """Excel for Mac runs sandboxed: xlwings' GetConfigFilePath reads $HOME of the sandbox,
+    ~/Library/Containers/com.microsoft.Excel/Data/xltools.conf, in UTF-8. install writes there and
+    udfs.engine reads there."""
+    from udfs import engine
+
+    home = tmp_path / "张伟"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setattr(sys, "platform", "darwin")
+    sandbox = home / "Library" / "Containers" / "com.microsoft.Excel" / "Data"
+    assert engine.user_config_path() == addin.config_path() == str(sandbox / "xltools.conf")
+    assert engine.config_encoding() == "utf-8" and engine.config_encoding("win32") == "mbcs"
+    engine.CACHE.clear()
+    result = cli("addin", "install", "--dir", tmp_path / "Startup", "--interpreter", "/Users/张伟/venv/bin/python")
+    assert result.exit_code == 0, result.output
+    raw = (sandbox / "xltools.conf").read_bytes()
+    assert read_as_vba(raw, "utf-8") == {"INTERPRETER_MAC": "/Users/张伟/venv/bin/python", "UDF MODULES": "udfs.functions"}
+    (sandbox / "xltools.conf").write_bytes(raw + '"SOURCE","/Users/张伟/统计/x.xlsx"\r\n'.encode("utf-8"))
+    engine.CACHE.clear()
+    assert engine.settings_from_file().source == "/Users/张伟/统计/x.xlsx"
+    engine.CACHE.clear()
+    # The VBA side, read back from the built add-in: the sandbox's home folder (not normalised away) / xltools.conf.
+    xlwings_vba = module_sources(built)["xlwings"]
+    assert 'Public Const PROJECT_NAME As String = "xltools"' in xlwings_vba
+    config_path_vba = re.search(r"(?s)Function GetConfigFilePath\(\) As String(.*?)End Function", xlwings_vba).group(1)
+    assert re.search(r'#If Mac Then\s+(?:\'.*\s+)?GetConfigFilePath = GetMacDir\("\$HOME", False\) & "/" & '
+                     r'PROJECT_NAME & "\.conf"', config_path_vba)
+    mac_dir = re.search(r"(?s)Function GetMacDir\(.*?End Function", xlwings_vba).group(0)
+    assert re.search(r'If Normalize = True Then\s+(?:\'.*\s+)?GetMacDir = Replace\(GetMacDir, '
+                     r'"/Library/Containers/com.microsoft.Excel/Data", ""\)', mac_dir)

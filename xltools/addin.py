@@ -388,33 +388,70 @@ def startup_folder() -> str | None:
 
 
 def config_path() -> str:
-    return os.path.join(os.path.expanduser("~"), f".{PROJECT}", f"{PROJECT}.conf")
+    """The user config file that the add-in's VBA and udfs.engine both read (udfs.engine.user_config_path)."""
+    from udfs.engine import user_config_path
+
+    return user_config_path()
 
 
 def read_config(path: str | None = None) -> dict[str, str]:
-    from udfs.engine import config_line
+    """The config file's pairs, decoded as VBA's `Input #` decodes them; InputError (exit 2) when the file is
+    not in that code page."""
+    from udfs.engine import NO_DATA, UdfError, config_pairs
+
+    from .errors import InputError
 
     path = path or config_path()
-    found: dict[str, str] = {}
-    if os.path.exists(path):
-        with open(path, encoding="utf-8-sig") as fh:
-            for line in fh:
-                pair = config_line(line)
-                if pair:
-                    found[pair[0]] = pair[1]
-    return found
+    if not os.path.exists(path):
+        return {}
+    try:
+        return dict(config_pairs(path))
+    except UdfError as exc:
+        raise InputError(str(exc).removeprefix(NO_DATA)) from None
+
+
+def config_bytes(values: dict[str, str]) -> bytes:
+    """The config file in the form VBA's `Input #` reads: `"key","value"` lines, CRLF, in the code page it
+    decodes with (udfs.engine.config_encoding). InputError naming every value that code page cannot hold."""
+    from udfs.engine import config_encoding
+
+    from .errors import InputError, Issue
+
+    encoding = config_encoding()
+    issues = []
+    for key, value in values.items():
+        try:
+            f'"{key}","{value}"'.encode(encoding)
+        except UnicodeEncodeError:
+            bad = "".join(dict.fromkeys(ch for ch in f"{key}{value}" if not _encodable(ch, encoding)))
+            fix = ("请把 Python 安装到路径中没有这些字符的文件夹（例如 C:\\Python311），再用那个 Python 运行 "
+                   "xltools addin install（或用 --interpreter 指定它）" if key.startswith("INTERPRETER")
+                   else "请改用不含这些字符的路径")
+            issues.append(Issue(f"{key} 的值 {value} 含有本机代码页（{encoding}）不能表示的字符“{bad}”，"
+                                f"Excel 的 VBA 读不出这个值：{fix}", file=config_path()))
+    if issues:
+        raise InputError(issues)
+    return "".join(f'"{key}","{value}"\r\n' for key, value in values.items()).encode(encoding)
+
+
+def _encodable(ch: str, encoding: str) -> bool:
+    try:
+        ch.encode(encoding)
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def write_config(values: dict[str, str], path: str | None = None) -> str:
     """The config file in the form both the add-in's VBA (`Input #`) and udfs.engine read."""
     from .output import atomic_path
 
+    data = config_bytes(values)
     path = path or config_path()
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with atomic_path(path) as tmp:
-        with open(tmp, "w", encoding="utf-8", newline="\r\n") as fh:
-            for key, value in values.items():
-                fh.write(f'"{key}","{value}"\n')
+        with open(tmp, "wb") as fh:
+            fh.write(data)
     return path
 
 
@@ -428,11 +465,12 @@ def install(folder: str | None = None, interpreter: str | None = None) -> tuple[
         from .errors import OutputError
 
         raise OutputError("本机不是 Windows 或 macOS，找不到 Excel 的启动文件夹；可用 --dir 指定安装到哪个文件夹")
-    os.makedirs(folder, exist_ok=True)
-    target = build(os.path.join(folder, ADDIN_NAME))
     values = read_config()
     values[interpreter_key()] = interpreter or sys.executable
     values["UDF MODULES"] = UDF_MODULE
+    config_bytes(values)  # a value VBA could not read is refused before anything is written
+    os.makedirs(folder, exist_ok=True)
+    target = build(os.path.join(folder, ADDIN_NAME))
     return target, write_config(values)
 
 
@@ -454,6 +492,8 @@ class Check:
 
 def check(folder: str | None = None) -> list[Check]:
     """What a user's machine has and lacks for the add-in, in plain Chinese."""
+    from .errors import InputError
+
     out = []
     windows, mac = sys.platform.startswith("win"), sys.platform == "darwin"
     out.append(Check(windows or mac, f"操作系统：{sys.platform}",
@@ -473,8 +513,12 @@ def check(folder: str | None = None) -> list[Check]:
                 same = hashlib.sha256(a.read()).digest() == hashlib.sha256(b.read()).digest()
         out.append(Check(same, "加载项与本机安装的 xltools、xlwings 版本一致",
                          "升级 xltools 或 xlwings 后请重新运行 xltools addin install"))
-    conf = read_config()
-    out.append(Check(bool(conf), f"配置文件：{config_path()}", "运行 xltools addin install 写入配置"))
+    try:
+        conf = read_config()
+        out.append(Check(bool(conf), f"配置文件：{config_path()}", "运行 xltools addin install 写入配置"))
+    except InputError as exc:
+        conf = {}
+        out.append(Check(False, f"配置文件：{config_path()}", exc.issues[0].message))
     interp = conf.get(interpreter_key(), "")
     out.append(Check(bool(interp) and os.path.exists(interp), f"Python 解释器（{interpreter_key()}）：{interp or '未设置'}",
                      "运行 xltools addin install，或在配置文件中写入 python.exe 的完整路径"))
