@@ -347,10 +347,20 @@ def test_install_check_uninstall(tmp_path, monkeypatch):
     check = run_cli_env(env, "addin", "check", "--dir", folder)
     assert "✓ 加载项：" in check.stdout and "✓ 加载项与本机安装的 xltools、xlwings 版本一致" in check.stdout
     assert "✓ UDF MODULES：udfs.functions" in check.stdout and "✓ Python 解释器" in check.stdout
-    assert "✗ 数据源" in check.stdout and "办法" in check.stdout and check.returncode == 1
+    assert "✗ 数据源" in check.stdout and "办法" in check.stdout and check.returncode == 2  # something to fix
     proc = run_cli_env(env, "addin", "uninstall", "--dir", folder)
     assert proc.returncode == 0 and not (folder / "xltools.xlam").exists()
-    assert "✗ 加载项" in run_cli_env(env, "addin", "check", "--dir", folder).stdout
+    check = run_cli_env(env, "addin", "check", "--dir", folder)
+    assert "✗ 加载项" in check.stdout and check.returncode == 2
+    (home / "data.xlsx").write_bytes(b"")
+    with open(home / ".xltools" / "xltools.conf", "a", encoding="utf-8", newline="") as fh:
+        fh.write(f'"SOURCE","{home / "data.xlsx"}"\r\n')
+    assert run_cli_env(env, "addin", "install", "--dir", folder, "--interpreter", sys.executable).returncode == 0
+    check = run_cli_env(env, "addin", "check", "--dir", folder)
+    marks = [line[0] for line in check.stdout.splitlines() if line[:1] in "✓✗"]
+    on_excel_os = sys.platform in ("win32", "darwin")
+    assert marks == ["✓" if on_excel_os else "✗"] + ["✓"] * (len(marks) - 1), check.stdout
+    assert check.returncode == (0 if on_excel_os else 2)  # here only the operating system is missing
 
 
 def run_cli_env(env, *args):
