@@ -18,7 +18,8 @@ from helpers import run_cli, sha256, write_csv
 from workbook_reading import formula_cells, same, values
 from xlwings_standin import Book
 from xltools import cfb, ovba
-from xltools.addin import MODULE, buttons
+from xltools import addin
+from xltools.addin import DESCRIPTIONS_MODULE, FUNCTIONS_MODULE, RIBBON_MODULE, buttons
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NS = "{http://schemas.microsoft.com/office/2006/01/customui}"
@@ -60,11 +61,11 @@ def test_ribbon_xml_ids_and_callbacks(built):
     assert tab.get("label") == "战新产业"
     ids = [e.get("id") for e in ui.iter() if e.get("id")]
     assert len(ids) == len(set(ids))
-    source = module_sources(built)[MODULE]
+    source = module_sources(built)[RIBBON_MODULE]
     labels = []
     for button in ui.iter(f"{NS}button"):
         module, sub = button.get("onAction").split(".")
-        assert module == MODULE
+        assert module == RIBBON_MODULE
         assert re.search(rf"(?m)^Sub {sub}\(control As IRibbonControl\)\r?$", source), sub
         target = re.search(rf"Sub {sub}\(control As IRibbonControl\)\s+RunPython \"import udfs.macros; "
                            rf"udfs.macros.(\w+)\(\)\"", source).group(1)
@@ -74,15 +75,34 @@ def test_ribbon_xml_ids_and_callbacks(built):
     assert labels == ["设置数据源", "校验数据", "刷新指标", "生成汇总表", "生成项目进度表", "生成分析报告"]
 
 
-def test_the_addin_declares_every_excel_function(built):
-    source = module_sources(built)[MODULE]
+def test_the_wrappers_are_what_xlwings_writes_for_udfs_functions(built):
+    """xlwings' own generate_vba_wrapper, run with its Windows decorators (as Excel sees udfs.functions),
+    writes exactly the functions module's wrappers."""
+    proc = subprocess.run([sys.executable, os.path.join(HERE, "xlwings_windows.py"), "udfs.functions"],
+                          capture_output=True, cwd=os.path.dirname(HERE))
+    assert proc.returncode == 0, proc.stderr.decode()
+    xlwings_vba = proc.stdout.decode("utf-8")
+    assert xlwings_vba.count("\nEnd Function\n") == len(f.EXCEL_FUNCTIONS) == 31
+    source = module_sources(built)[FUNCTIONS_MODULE].replace("\r\n", "\n")
+    head = f'Attribute VB_Name = "{FUNCTIONS_MODULE}"\n'
+    assert source.startswith(head) and '\n#Const App = "Microsoft Excel" \'Adjust when using outside of Excel\n' in source
+    assert source.split("\n\n", 1)[1].strip("\n") == xlwings_vba.strip("\n")
+
+
+def test_every_function_is_described_on_its_qualified_name(built):
+    sources = module_sources(built)
+    descriptions = sources[DESCRIPTIONS_MODULE]
     for name in f.EXCEL_FUNCTIONS:
-        args = list(getattr(f, name).excel_args)
-        signature = f"Function {name}({', '.join('Optional ' + a for a in args)})"
-        assert signature in source, signature
-        assert f'XLPy.CallUDF("udfs.functions", "{name}", Array({", ".join(args + ["Nothing"])})' in source
-        assert f'Application.MacroOptions Macro:="{name}"' in source
-    assert all(ord(ch) < 128 for ch in source)  # Chinese only through ChrW: any code page
+        assert re.search(rf"(?m)^    Describe_{name}\r?$", descriptions), name
+        assert f'    Describe "{name}", d, Array({", ".join(f"a{k}" for k in range(len(getattr(f, name).excel_args)))})' \
+            in descriptions
+    assert "Macro:=\"'\" & ThisWorkbook.Name & \"'!\" & fnName" in descriptions  # 'xltools.xlam'!SEI_…, as xlwings
+    assert "On Error Resume Next" not in descriptions and "failures = failures + 1" in descriptions
+    assert f"{DESCRIPTIONS_MODULE}.RegisterFunctions" in sources["ThisWorkbook"]
+    for name, source in sources.items():
+        if name in (RIBBON_MODULE, FUNCTIONS_MODULE, DESCRIPTIONS_MODULE):
+            assert all(ord(ch) < 128 for ch in source), name  # Chinese only as code units: any code page
+    assert addin.code_units("战新，A") == "25112260326529200065"
     vba_keywords = {"and", "as", "boolean", "byref", "byte", "byval", "call", "case", "const", "date", "dim", "do",
                     "double", "each", "else", "empty", "end", "enum", "error", "event", "exit", "false", "for",
                     "function", "get", "global", "goto", "if", "in", "integer", "is", "let", "like", "long", "loop",
@@ -91,23 +111,58 @@ def test_the_addin_declares_every_excel_function(built):
                     "sub", "then", "to", "true", "type", "until", "variant", "wend", "while", "with", "xor", "name"}
     for name in f.EXCEL_FUNCTIONS:  # an argument named like a keyword would stop the whole module compiling
         assert not {a.lower() for a in getattr(f, name).excel_args} & vba_keywords, name
-    assert "xltools_ribbon.RegisterFunctions" in module_sources(built)["ThisWorkbook"]
 
 
-def uno_python() -> str | None:
+def test_every_procedure_of_the_built_addin_is_within_excel_limits(built):
+    """Read back by olevba: each generated module holds only its own kind of procedure, each well under the
+    64 KB p-code limit (150 lines, 6 000 characters); nothing in the add-in is larger than the largest
+    procedure of xlwings' own template, which Excel compiles."""
+    sources = module_sources(built)
+    generated = {RIBBON_MODULE, FUNCTIONS_MODULE, DESCRIPTIONS_MODULE}
+    assert generated <= set(sources)
+    sizes = {name: addin.procedures(name, source) for name, source in sources.items()}
+    ours = [p for name in generated | {"ThisWorkbook"} for p in sizes[name]]
+    assert len(ours) == len(buttons()) + 31 + (31 + 3) + 1
+    assert max(p.lines for p in ours) < addin.MAX_PROCEDURE_LINES
+    assert max(p.chars for p in ours) < addin.MAX_PROCEDURE_CHARS
+    assert max(len(line) for name in generated for line in sources[name].splitlines()) <= addin.MAX_LINE_CHARS
+    assert {p.name for p in sizes[RIBBON_MODULE]} == {b.callback for b in buttons()}
+    assert {p.name for p in sizes[FUNCTIONS_MODULE]} == set(f.EXCEL_FUNCTIONS)
+    template = module_sources(addin.template_path())
+    largest = max((p for name, source in template.items() for p in addin.procedures(name, source)),
+                  key=lambda p: p.chars)
+    assert all(p.chars <= largest.chars and p.lines <= largest.lines + 50 for ps in sizes.values() for p in ps)
+
+
+def test_build_refuses_a_procedure_over_the_limit(tmp_path, monkeypatch):
+    """The builder checks the budget itself: an oversized procedure (here a callback someone grew by hand)
+    is refused in Chinese, exit 2, and no add-in is written."""
+    from click.testing import CliRunner
+
+    from xltools.cli import main
+
+    original = addin._source_text
+    huge = "Sub Huge(control As IRibbonControl)\n" + "    x = x + 1\n" * 200 + "End Sub\n"
+    monkeypatch.setattr(addin, "_source_text", lambda name: original(name) + (huge if name == "callbacks.bas" else ""))
+    out = tmp_path / "xltools.xlam"
+    result = CliRunner().invoke(main, ["addin", "build", "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"VBA 模块 {RIBBON_MODULE}：过程 Huge 有 202 行" in result.output and "拆成" in result.output
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def uno_python() -> str:
+    """A Python with LibreOffice's uno module; CI installs one (.ci/run), elsewhere the test is skipped."""
     for candidate in (sys.executable, "/usr/bin/python3", shutil.which("python3")):
         if candidate and subprocess.run([candidate, "-c", "import uno"], capture_output=True).returncode == 0:
             return candidate
-    return None
+    if os.environ.get("CI"):
+        pytest.fail("python3-uno is not installed: .ci/run installs it")
+    pytest.skip("no Python with LibreOffice's uno module")
 
 
 def test_libreoffice_lists_the_same_modules_and_subs(built, tmp_path, libreoffice):
-    python = uno_python()
-    if python is None:
-        if os.environ.get("CI"):
-            pytest.fail("python3-uno is not installed: .ci/run installs it")
-        pytest.skip("no Python with LibreOffice's uno module")
-    proc = subprocess.run([python, os.path.join(HERE, "lo_basic.py"), str(built), str(tmp_path / "profile")],
+    proc = subprocess.run([uno_python(), os.path.join(HERE, "lo_basic.py"), str(built), str(tmp_path / "profile")],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     listed = json.loads(proc.stdout)
@@ -117,10 +172,56 @@ def test_libreoffice_lists_the_same_modules_and_subs(built, tmp_path, libreoffic
     for name, code in sources.items():
         olevba = re.findall(r"(?im)^\s*(?:Public\s+|Private\s+)?(?:Sub|Function)\s+(\w+)\s*\(", code)
         assert [p[0] for p in listed[name]["procedures"]] == olevba, name
-    subs = dict(listed[MODULE]["procedures"])
+    subs = dict(listed[RIBBON_MODULE]["procedures"])
     for b in buttons():
         assert subs[b.callback] == "control As IRibbonControl"
-    assert subs["SEI_PROFIT_MARGIN"] == "Optional scope, Optional data"
+    functions = dict(listed[FUNCTIONS_MODULE]["procedures"])
+    assert functions["SEI_PROFIT_MARGIN"] == "Optional scope, Optional data"
+    assert functions["SEI_INDICATOR"] == "indicator, Optional scope, Optional data, Optional unrounded"
+
+
+def described_texts(descriptions: str) -> dict[str, list[str]]:
+    """Each Describe_<name> Sub's code-unit strings (d, then a0, a1, …), joined over their lines."""
+    found = {}
+    for name, body in re.findall(r"(?s)Private Sub Describe_(\w+)\(\)(.*?)End Sub", descriptions):
+        texts: dict[str, str] = {}
+        for var, digits in re.findall(r'(?m)^    (\w+) = (?:\1 & )?"(\d*)"', body):
+            texts[var] = texts.get(var, "") + digits
+        found[name] = list(texts.values())
+    return found
+
+
+def test_libreoffice_basic_compiles_every_generated_module(built, tmp_path, libreoffice):
+    """Each generated module, as olevba reads it from the built add-in, compiled on its own by LibreOffice
+    Basic with Option VBASupport 1 (xlwings' own module is left out: LibreOffice does not compile it, nor
+    xlwings' untouched template). A module with a syntax error is caught and the procedure named. The
+    descriptions' code units are then decoded by the add-in's own VBA function, run in LibreOffice, and
+    equal the Chinese texts of udfs.functions."""
+    import inspect
+
+    sources = module_sources(built)
+    modules = {name: sources[name] for name in (RIBBON_MODULE, FUNCTIONS_MODULE, DESCRIPTIONS_MODULE, "ThisWorkbook")}
+    broken = sources[RIBBON_MODULE].replace("Sub SetSource(control As IRibbonControl)\r\n",
+                                            "Sub SetSource(control As IRibbonControl)\r\n    x = (1 +\r\n")
+    texts = described_texts(sources[DESCRIPTIONS_MODULE])
+    assert list(texts) == f.EXCEL_FUNCTIONS
+    calls = [[DESCRIPTIONS_MODULE, "XltoolsDecoded", [units]] for name in f.EXCEL_FUNCTIONS for units in texts[name]]
+    job = tmp_path / "job.json"
+    job.write_text(json.dumps({"modules": {**modules, "broken": broken}, "calls": calls,
+                               "extra": {DESCRIPTIONS_MODULE: "\nFunction XltoolsDecoded(units)\n"
+                                                              "    XltoolsDecoded = Decoded(units)\nEnd Function\n"}}),
+                   encoding="utf-8")
+    proc = subprocess.run([uno_python(), os.path.join(HERE, "lo_compile.py"), str(job), str(tmp_path / "profile")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["modules"]["broken"] == {"compiled": False, "failing": ["SetSource"]}  # the check can fail
+    for name in modules:
+        assert result["modules"][name] == {"compiled": True, "failing": []}, name
+    expected = [text for name in f.EXCEL_FUNCTIONS
+                for text in [" ".join(inspect.getdoc(getattr(f, name)).split())[:250],
+                             *(doc[:250] for doc in getattr(f, name).excel_args.values())]]
+    assert result["calls"] == expected
 
 
 def test_compression_and_container_roundtrip_against_oletools(built):
@@ -288,10 +389,20 @@ def test_install_check_uninstall(tmp_path, monkeypatch):
     check = run_cli_env(env, "addin", "check", "--dir", folder)
     assert "✓ 加载项：" in check.stdout and "✓ 加载项与本机安装的 xltools、xlwings 版本一致" in check.stdout
     assert "✓ UDF MODULES：udfs.functions" in check.stdout and "✓ Python 解释器" in check.stdout
-    assert "✗ 数据源" in check.stdout and "办法" in check.stdout and check.returncode == 1
+    assert "✗ 数据源" in check.stdout and "办法" in check.stdout and check.returncode == 2  # something to fix
     proc = run_cli_env(env, "addin", "uninstall", "--dir", folder)
     assert proc.returncode == 0 and not (folder / "xltools.xlam").exists()
-    assert "✗ 加载项" in run_cli_env(env, "addin", "check", "--dir", folder).stdout
+    check = run_cli_env(env, "addin", "check", "--dir", folder)
+    assert "✗ 加载项" in check.stdout and check.returncode == 2
+    (home / "data.xlsx").write_bytes(b"")
+    with open(home / ".xltools" / "xltools.conf", "a", encoding="utf-8", newline="") as fh:
+        fh.write(f'"SOURCE","{home / "data.xlsx"}"\r\n')
+    assert run_cli_env(env, "addin", "install", "--dir", folder, "--interpreter", sys.executable).returncode == 0
+    check = run_cli_env(env, "addin", "check", "--dir", folder)
+    marks = [line[0] for line in check.stdout.splitlines() if line[:1] in "✓✗"]
+    on_excel_os = sys.platform in ("win32", "darwin")
+    assert marks == ["✓" if on_excel_os else "✗"] + ["✓"] * (len(marks) - 1), check.stdout
+    assert check.returncode == (0 if on_excel_os else 2)  # here only the operating system is missing
 
 
 def run_cli_env(env, *args):
@@ -310,3 +421,120 @@ def test_report_into_an_open_workbook(analysis_book):
     sheet = book.sheets["分析报告"]
     assert sheet.range("A1").value == "# 2022年全市战略性新兴产业发展现状".lstrip("# ")
     assert sheet.range("A2").value == "一、总体发展概况" and sheet.range("A3").value.startswith("2022年，全市")
+
+
+# ---------------------------------------------------------------- the config file VBA reads
+
+ZHANG = "C:\\Users\\张伟\\AppData\\Local\\Programs\\Python\\Python311\\python.exe"
+
+
+def read_as_vba(data: bytes, code_page: str) -> dict[str, str]:
+    """What `Input #f, key, value` reads from each line (xlwings' GetConfigFromFile): the bytes decoded in
+    the ANSI code page, each line two quoted fields."""
+    lines = data.decode(code_page).split("\r\n")
+    assert lines[-1] == ""
+    return dict(re.fullmatch(r'"([^"]*)","([^"]*)"', line).groups() for line in lines[:-1])
+
+
+def cli(*args):
+    from click.testing import CliRunner
+
+    from xltools.cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def code_page(monkeypatch, tmp_path):
+    """The ANSI code page of the Windows the config is written for ("mbcs" there), and a home folder 张伟."""
+    from udfs import engine
+
+    def use(name):
+        monkeypatch.setattr(engine, "config_encoding", lambda platform=None: name)
+
+    monkeypatch.setenv("HOME", str(tmp_path / "张伟"))
+    engine.CACHE.clear()
+    yield use
+    engine.CACHE.clear()
+
+
+def test_config_is_written_and_read_in_the_code_page_of_input(code_page, tmp_path):
+    """On a Chinese Windows (code page 936) the interpreter under C:\\Users\\张伟 is written so that VBA's
+    Input # reads the same path; UTF-8, as written before, reads as mojibake there."""
+    from udfs import engine
+
+    code_page("cp936")
+    folder = tmp_path / "XLSTART"
+    result = cli("addin", "install", "--dir", folder, "--interpreter", ZHANG)
+    assert result.exit_code == 0, result.output
+    conf = tmp_path / "张伟" / ".xltools" / "xltools.conf"
+    raw = conf.read_bytes()
+    assert "张伟".encode("cp936") in raw and "张伟".encode("utf-8") not in raw
+    assert read_as_vba(raw, "cp936") == {"INTERPRETER_WIN": ZHANG, "UDF MODULES": "udfs.functions"}
+    assert ZHANG.encode("utf-8").decode("cp936", "replace") != ZHANG  # what Excel read before
+    # A user's source line in the same code page: read by udfs.engine as VBA reads it, kept by a reinstall.
+    source = "D:\\统计\\2022年1-12月规上工业.xlsx"
+    conf.write_bytes(raw + f'"SOURCE","{source}"\r\n'.encode("cp936"))
+    assert dict(engine.config_pairs(str(conf)))["SOURCE"] == source
+    assert cli("addin", "install", "--dir", folder, "--interpreter", ZHANG).exit_code == 0
+    assert read_as_vba(conf.read_bytes(), "cp936") == {"INTERPRETER_WIN": ZHANG, "UDF MODULES": "udfs.functions",
+                                                       "SOURCE": source}
+    assert f"Python 解释器（INTERPRETER_WIN）：{ZHANG}" in cli("addin", "check", "--dir", folder).output
+
+
+def test_install_refuses_a_path_the_code_page_cannot_hold(code_page, tmp_path):
+    code_page("cp1252")  # a Western-European Windows: 张伟 cannot be written for Input #
+    folder = tmp_path / "XLSTART"
+    result = cli("addin", "install", "--dir", folder, "--interpreter", ZHANG)
+    assert result.exit_code == 2
+    assert f"INTERPRETER_WIN 的值 {ZHANG} 含有本机代码页（cp1252）不能表示的字符“张伟”" in result.output
+    assert "请把 Python 安装到路径中没有这些字符的文件夹" in result.output
+    assert not folder.exists() and not (tmp_path / "张伟").exists()  # nothing written
+
+
+def test_a_config_not_in_the_code_page_is_named_not_misread(code_page, tmp_path):
+    from udfs import engine
+
+    code_page("cp936")
+    conf = tmp_path / "张伟" / ".xltools" / "xltools.conf"
+    conf.parent.mkdir(parents=True)
+    conf.write_bytes(b'"SOURCE","D:\\\xff\xff.xlsx"\r\n')  # no text in code page 936
+    before = conf.read_bytes()
+    result = cli("addin", "install", "--dir", tmp_path / "XLSTART", "--interpreter", sys.executable)
+    assert result.exit_code == 2 and "不是按本机代码页（cp936）保存的" in result.output and "另存为" in result.output
+    assert conf.read_bytes() == before and not (tmp_path / "XLSTART").exists()
+    assert f.SEI_SOURCE().startswith(f"#无数据：配置文件 {conf} 不是按本机代码页（cp936）保存的")
+    assert "✗ 配置文件" in cli("addin", "check", "--dir", tmp_path / "XLSTART").output
+    engine.CACHE.clear()
+
+
+def test_mac_config_is_where_the_vba_reads_it(tmp_path, monkeypatch, built):
+    """Excel for Mac runs sandboxed: xlwings' GetConfigFilePath reads $HOME of the sandbox,
+    ~/Library/Containers/com.microsoft.Excel/Data/xltools.conf, in UTF-8. install writes there and
+    udfs.engine reads there."""
+    from udfs import engine
+
+    home = tmp_path / "张伟"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setattr(sys, "platform", "darwin")
+    sandbox = home / "Library" / "Containers" / "com.microsoft.Excel" / "Data"
+    assert engine.user_config_path() == addin.config_path() == str(sandbox / "xltools.conf")
+    assert engine.config_encoding() == "utf-8" and engine.config_encoding("win32") == "mbcs"
+    engine.CACHE.clear()
+    result = cli("addin", "install", "--dir", tmp_path / "Startup", "--interpreter", "/Users/张伟/venv/bin/python")
+    assert result.exit_code == 0, result.output
+    raw = (sandbox / "xltools.conf").read_bytes()
+    assert read_as_vba(raw, "utf-8") == {"INTERPRETER_MAC": "/Users/张伟/venv/bin/python", "UDF MODULES": "udfs.functions"}
+    (sandbox / "xltools.conf").write_bytes(raw + '"SOURCE","/Users/张伟/统计/x.xlsx"\r\n'.encode("utf-8"))
+    engine.CACHE.clear()
+    assert engine.settings_from_file().source == "/Users/张伟/统计/x.xlsx"
+    engine.CACHE.clear()
+    # The VBA side, read back from the built add-in: the sandbox's home folder (not normalised away) / xltools.conf.
+    xlwings_vba = module_sources(built)["xlwings"]
+    assert 'Public Const PROJECT_NAME As String = "xltools"' in xlwings_vba
+    config_path_vba = re.search(r"(?s)Function GetConfigFilePath\(\) As String(.*?)End Function", xlwings_vba).group(1)
+    assert re.search(r'#If Mac Then\s+(?:\'.*\s+)?GetConfigFilePath = GetMacDir\("\$HOME", False\) & "/" & '
+                     r'PROJECT_NAME & "\.conf"', config_path_vba)
+    mac_dir = re.search(r"(?s)Function GetMacDir\(.*?End Function", xlwings_vba).group(0)
+    assert re.search(r'If Normalize = True Then\s+(?:\'.*\s+)?GetMacDir = Replace\(GetMacDir, '
+                     r'"/Library/Containers/com.microsoft.Excel/Data", ""\)', mac_dir)

@@ -2,7 +2,7 @@
 
 A source is the configured bureau file — the calling workbook's `SEI_SOURCE` name
 or config sheet, else the environment variable XLTOOLS_SOURCE, else the user
-config file ~/.xltools/xltools.conf — or a range handed to a function. Each
+config file (user_config_path: the file the add-in's VBA reads too) — or a range handed to a function. Each
 source is read and computed once: the cache is keyed by the file's path, size
 and modification time (or by a hash of the range's values), so a sheet of 200
 formulas recalculates from one parse, and a file changed on disk is read anew,
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -50,8 +51,38 @@ class Settings:
 
 # ---------------------------------------------------------------- settings
 
-def user_config_path() -> str:
-    return os.path.join(os.path.expanduser("~"), ".xltools", "xltools.conf")
+def user_config_path(platform: str | None = None) -> str:
+    """The user config file, where the add-in's VBA looks for it (xlwings' GetConfigFilePath with
+    PROJECT_NAME "xltools"): %USERPROFILE%\\.xltools\\xltools.conf on Windows; on macOS the home of
+    Excel's sandbox, ~/Library/Containers/com.microsoft.Excel/Data/xltools.conf."""
+    home = os.path.expanduser("~")
+    if (platform or sys.platform) == "darwin":
+        return os.path.join(home, "Library", "Containers", "com.microsoft.Excel", "Data", "xltools.conf")
+    return os.path.join(home, ".xltools", "xltools.conf")
+
+
+def config_encoding(platform: str | None = None) -> str:
+    """The code page VBA's `Input #` decodes the config file with: the Windows ANSI code page ("mbcs",
+    936 on a Chinese Windows; not UTF-8, even when Python runs in UTF-8 mode); UTF-8 on macOS."""
+    return "mbcs" if (platform or sys.platform).startswith("win") else "utf-8"
+
+
+def not_in_code_page(path: str, encoding: str) -> str:
+    return (f"配置文件 {path} 不是按本机代码页（{encoding}）保存的，加载项的 VBA 读不对其中的中文："
+            "用记事本打开，“另存为”时编码选 ANSI，或重新运行 xltools addin install")
+
+
+def config_pairs(path: str) -> list[tuple[str, str]]:
+    """The (key, value) lines of a config file, decoded as VBA's `Input #` decodes them (config_encoding);
+    UdfError when the file is not in that code page."""
+    encoding = config_encoding()
+    with open(path, "rb") as fh:
+        data = fh.read()
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        raise UdfError(NO_DATA + not_in_code_page(path, encoding)) from None
+    return [pair for pair in map(config_line, text.splitlines()) if pair]
 
 
 def parse_config(pairs, base_dir: str | None = None, origin: str = "") -> Settings:
@@ -94,7 +125,7 @@ def config_line(line: str) -> tuple[str, str] | None:
 
 
 def settings_from_file(path: str | None = None) -> Settings | None:
-    """The user config file ~/.xltools/xltools.conf, cached by its size and mtime."""
+    """The user config file (user_config_path), cached by its size and mtime."""
     path = path or user_config_path()
     try:
         st = os.stat(path)
@@ -104,13 +135,7 @@ def settings_from_file(path: str | None = None) -> Settings | None:
     cached = _file_cache.get(path)
     if cached and cached[0] == stamp:
         return cached[1]
-    pairs = []
-    with open(path, encoding="utf-8-sig") as fh:
-        for line in fh:
-            pair = config_line(line)
-            if pair:
-                pairs.append(pair)
-    settings = parse_config(pairs, os.path.dirname(path), origin=f"配置文件 {path}")
+    settings = parse_config(config_pairs(path), os.path.dirname(path), origin=f"配置文件 {path}")
     _file_cache[path] = (stamp, settings)
     return settings
 
@@ -177,7 +202,7 @@ def settings(caller=None, book=None) -> Settings:
         if found is not None and found.source:
             return found
     raise UdfError(NO_DATA + "未设置数据源：在工作簿中定义名称 SEI_SOURCE 或“xltools配置”表，"
-                   "或设置环境变量 XLTOOLS_SOURCE，或在 ~/.xltools/xltools.conf 中写一行 \"SOURCE\",\"文件路径\"")
+                   f"或设置环境变量 XLTOOLS_SOURCE，或在 {user_config_path()} 中写一行 \"SOURCE\",\"文件路径\"")
 
 
 def ledger_path(book=None) -> str:

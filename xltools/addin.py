@@ -6,22 +6,30 @@ udfs.macros. The builder takes xlwings' quickstart_addin_ribbon.xlam (installed 
 xlwings, so the add-in's xlwings VBA matches the Python package), and:
 
 - replaces the ribbon (customUI.xml) with a tab 战新产业;
-- replaces the template's ribbon module with one module `xltools_ribbon` holding the
-  callbacks and a declaration of every Excel function of udfs.functions (the wrapper
-  xlwings' "Import Functions" would write), so users skip that step and its "Trust access
-  to the VBA project" setting; ThisWorkbook's Workbook_Open registers the functions'
-  Chinese descriptions for the function wizard (Application.MacroOptions);
-- names the project and its config `xltools` (%USERPROFILE%\\.xltools\\xltools.conf).
+- replaces the template's ribbon module with three modules of its own, so that Excel, which
+  compiles a module as a whole, cannot lose one to a fault in another:
+  `xltools_ribbon` — the button callbacks only;
+  `xltools_functions` — a declaration of every Excel function of udfs.functions, exactly what
+  xlwings' "Import Functions" writes, so users skip that step and its "Trust access to the VBA
+  project" setting;
+  `xltools_descriptions` — the functions' Chinese descriptions for the function wizard
+  (Application.MacroOptions), one small Sub per function, registered by ThisWorkbook's
+  Workbook_Open; a description Excel refuses is counted and reported, not hidden;
+- names the project and its config `xltools` (udfs.engine.user_config_path).
 
-Changed modules are written as compressed source without p-code, which Excel compiles on
-load (MS-OVBA; xlwings' own add-ins are built the same way). VBA text stays ASCII: Chinese
-strings are built with ChrW, so the code page of the user's Excel does not matter.
+Every generated procedure is kept far below VBA's 64 KB p-code limit per procedure ("Procedure
+too large"): `build` measures each one and refuses to write an add-in that breaks the budget
+(MAX_PROCEDURE_LINES, MAX_PROCEDURE_CHARS). Changed modules are written as compressed source
+without p-code, which Excel compiles on load (MS-OVBA; xlwings' own add-ins are built the same
+way). VBA text stays ASCII: Chinese text is kept as UTF-16 code units in decimal digits, which
+the VBA decodes with ChrW, so the code page of the user's Excel does not matter.
 """
 from __future__ import annotations
 
 import csv
 import io
 import os
+import re
 import struct
 import sys
 import zipfile
@@ -31,13 +39,19 @@ from xml.sax.saxutils import quoteattr
 
 from . import cfb, ovba
 
-MODULE = "xltools_ribbon"
+RIBBON_MODULE = "xltools_ribbon"              # the buttons' callbacks (customUI's onAction names it)
+FUNCTIONS_MODULE = "xltools_functions"        # the Excel functions, as xlwings' Import Functions declares them
+DESCRIPTIONS_MODULE = "xltools_descriptions"  # their Chinese descriptions for the function wizard
 PROJECT = "xltools"
 TEMPLATE_MODULE = "RibbonMyAddin"
 ADDIN_NAME = "xltools.xlam"
 UDF_MODULE = "udfs.functions"
 CATEGORY = "战新产业"
 ZIP_DATE = (2024, 1, 1, 0, 0, 0)
+# Excel's limits for generated VBA, with a wide margin: VBA refuses a procedure whose p-code passes 64 KB
+# ("Procedure too large"); the largest procedure xlwings ships is 338 lines / 11 500 characters.
+MAX_PROCEDURE_LINES, MAX_PROCEDURE_CHARS = 150, 6000
+MAX_LINE_CHARS = 1023  # one physical line of VBA source
 
 
 @dataclass(frozen=True)
@@ -77,7 +91,7 @@ def ribbon_xml(items: list[Button]) -> str:
         lines.append(f'        <group id="xltoolsGroup{k}" label={quoteattr(group)}>')
         for b in members:
             lines.append(f'          <button id={quoteattr(b.id)} label={quoteattr(b.label)} size="large" '
-                         f'imageMso={quoteattr(b.image)} onAction={quoteattr(f"{MODULE}.{b.callback}")} '
+                         f'imageMso={quoteattr(b.image)} onAction={quoteattr(f"{RIBBON_MODULE}.{b.callback}")} '
                          f'screentip={quoteattr(b.screentip)} supertip={quoteattr(b.supertip)} />')
         lines.append("        </group>")
     lines += ["      </tab>", "    </tabs>", "  </ribbon>", "</customUI>"]
@@ -86,73 +100,181 @@ def ribbon_xml(items: list[Button]) -> str:
 
 # ---------------------------------------------------------------- VBA text
 
-def vba_string(text: str, var: str, per_line: int = 12) -> list[str]:
-    """Statements that build `text` in the VBA variable `var` with ChrW: ASCII source, any code page."""
-    parts = [f"ChrW({ord(ch)})" if ord(ch) > 126 or ch == '"' else f'"{ch}"' for ch in text]
-    lines = [f'{var} = ""']
-    for i in range(0, len(parts), per_line):
-        lines.append(f"{var} = {var} & " + " & ".join(parts[i:i + per_line]))
-    return lines
+def _header(module: str, purpose: str) -> list[str]:
+    return [f'Attribute VB_Name = "{module}"',
+            f"' Built by `xltools addin build` from {purpose}: do not edit here."]
 
 
-def udf_declarations() -> tuple[list[str], list[str]]:
-    """(the Function wrappers, the body of RegisterFunctions) for every function of udfs.functions."""
+def callbacks_module() -> str:
+    """The ribbon's callbacks (udfs/addin/callbacks.bas): nothing else, so nothing else can stop them compiling."""
+    callbacks = _source_text("callbacks.bas").strip("\n").splitlines()
+    return "\r\n".join([*_header(RIBBON_MODULE, "udfs/addin/callbacks.bas"), "", *callbacks, ""])
+
+
+def _wrapper(name: str, fn) -> list[str]:
+    """What xlwings' generate_vba_wrapper writes for a function (xlwings.udfs, Windows): arguments with a
+    default are Optional, `caller` is hidden and passed as Nothing (xlwings fills in the calling cell)."""
     import inspect
 
-    import udfs.functions as f
-
-    wrappers, register = [], []
-    for name in f.EXCEL_FUNCTIONS:
-        fn = getattr(f, name)
-        args = list(fn.excel_args)
-        array = ", ".join(args + ["Nothing"])  # the last argument, caller, is filled in by xlwings
-        wrappers += [
-            f"Function {name}({', '.join('Optional ' + a for a in args)})",
+    params = list(inspect.signature(fn).parameters.values())
+    shown = [("Optional " if p.default is not p.empty else "") + p.name for p in params if p.name != "caller"]
+    array = "Array(" + ", ".join("Nothing" if p.name == "caller" else p.name for p in params) + ")"
+    call = f'XLPy.CallUDF("{UDF_MODULE}", "{name}", {array}'
+    return [f"Function {name}({', '.join(shown)})",
             '    #If App = "Microsoft Excel" Then',
             "        If TypeOf Application.Caller Is Range Then On Error GoTo failed",
-            f'        {name} = XLPy.CallUDF("{UDF_MODULE}", "{name}", Array({array}), ActiveWorkbook, '
-            "Application.Caller)",
+            f"        {name} = {call}, ActiveWorkbook, Application.Caller)",
             "        Exit Function",
             "    #Else",
-            f'        {name} = XLPy.CallUDF("{UDF_MODULE}", "{name}", Array({array}))',
+            f"        {name} = {call})",
             "        Exit Function",
             "    #End If",
             "failed:",
             f"    {name} = Err.Description",
             "End Function",
-            "",
-        ]
-        doc = " ".join(inspect.getdoc(fn).split())[:250]
-        register += vba_string(doc, "d")
-        descs = []
-        for k, a in enumerate(args):
-            register += vba_string(fn.excel_args[a][:250], f"a{k}")
-            descs.append(f"a{k}")
-        register.append(f'Application.MacroOptions Macro:="{name}", Description:=d, Category:=c, '
-                        f"ArgumentDescriptions:=Array({', '.join(descs)})")
-    return wrappers, register
+            ""]
 
 
-def module_source() -> str:
-    callbacks = _source_text("callbacks.bas").strip("\n").splitlines()
-    wrappers, register = udf_declarations()
-    lines = [f'Attribute VB_Name = "{MODULE}"',
-             '#Const App = "Microsoft Excel" \'Adjust when using outside of Excel',
-             "' Built by `xltools addin build` from udfs/addin/ and udfs/functions.py: do not edit here.",
-             "", *callbacks, "",
-             "' ---- Excel functions of udfs.functions (what xlwings' Import Functions would write)", "",
-             *wrappers,
-             "Sub RegisterFunctions()",
-             "    ' Descriptions for the function wizard; an Excel that refuses them still runs the functions.",
-             "    On Error Resume Next",
-             "    Dim c As String, d As String, a0 As String, a1 As String, a2 As String, a3 As String",
-             *["    " + line for line in vba_string(CATEGORY, "c")],
-             *["    " + line for line in register],
-             "End Sub", ""]
-    return "\r\n".join(lines)
+def functions_module() -> str:
+    """Every function of udfs.functions declared as xlwings' Import Functions would (in its order, by name)."""
+    import udfs.functions as f
+
+    wrappers = [line for name in sorted(f.EXCEL_FUNCTIONS) for line in _wrapper(name, getattr(f, name))]
+    return "\r\n".join([*_header(FUNCTIONS_MODULE, "udfs/functions.py"),
+                         '#Const App = "Microsoft Excel" \'Adjust when using outside of Excel', "", *wrappers])
 
 
-WORKBOOK_OPEN = ["", "Private Sub Workbook_Open()", f"    {MODULE}.RegisterFunctions", "End Sub", ""]
+def code_units(text: str) -> str:
+    """Text as five decimal digits per UTF-16 code unit: ASCII in the VBA source, any code page;
+    the VBA function Decoded turns it back."""
+    data = text.encode("utf-16-le")
+    return "".join(f"{int.from_bytes(data[i:i + 2], 'little'):05d}" for i in range(0, len(data), 2))
+
+
+def _assign(var: str, text: str, width: int = 200) -> list[str]:
+    digits = code_units(text)
+    chunks = [digits[i:i + width] for i in range(0, len(digits), width)] or [""]
+    return [f'    {var} = "{chunks[0]}"'] + [f'    {var} = {var} & "{chunk}"' for chunk in chunks[1:]]
+
+
+def _describe(name: str, fn) -> list[str]:
+    """One small Sub per function: its description and its arguments' descriptions, then one call to Describe."""
+    import inspect
+
+    doc = " ".join(inspect.getdoc(fn).split())[:250]
+    args = [f"a{k}" for k in range(len(fn.excel_args))]
+    lines = [f"Private Sub Describe_{name}()", "    Dim d As String" + "".join(f", {a} As String" for a in args),
+             *_assign("d", doc)]
+    for var, arg_doc in zip(args, fn.excel_args.values()):
+        lines += _assign(var, arg_doc[:250])
+    return lines + [f'    Describe "{name}", d, Array({", ".join(args)})', "End Sub", ""]
+
+
+DESCRIBE = """\
+Public Function RegisterFunctions() As Long
+    ' Called by Workbook_Open. Each description is registered on its own: one that Excel refuses is
+    ' counted and printed (VBA editor, Immediate window), the others still register, and the status
+    ' bar says how many failed. Returns that number.
+    failures = 0
+{calls}
+    If failures > 0 Then Application.StatusBar = "xltools: " & failures & Decoded("{status}")
+    RegisterFunctions = failures
+End Function
+
+Private Sub Describe(ByVal fnName As String, ByVal fnDoc As String, ByVal argDocs As Variant)
+    ' Application.MacroOptions on the qualified name, as xlwings does ('book'!name); argument
+    ' descriptions need Excel 2010 (version 14) or later.
+    Dim k As Long
+    On Error GoTo refused
+    For k = LBound(argDocs) To UBound(argDocs)
+        argDocs(k) = Decoded(argDocs(k))
+    Next k
+    If Val(Application.Version) >= 14 Then
+        Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!" & fnName, Description:=Decoded(fnDoc), _
+            Category:=Decoded("{category}"), ArgumentDescriptions:=argDocs
+    Else
+        Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!" & fnName, Description:=Decoded(fnDoc), _
+            Category:=Decoded("{category}")
+    End If
+    Exit Sub
+refused:
+    failures = failures + 1
+    Debug.Print "xltools: MacroOptions " & fnName & ": " & Err.Number & " " & Err.Description
+End Sub
+
+Private Function Decoded(ByVal units As String) As String
+    ' Five decimal digits per UTF-16 code unit (xltools/addin.py: code_units).
+    Dim k As Long
+    For k = 1 To Len(units) Step 5
+        Decoded = Decoded & ChrW(CLng(Mid$(units, k, 5)))
+    Next k
+End Function
+"""
+FAILED_STATUS = " 个 SEI_ 函数的说明未能登记到函数向导（函数本身照常可用；详情见 VBA 编辑器的“立即窗口”）"
+
+
+def descriptions_module() -> str:
+    """The function wizard's Chinese descriptions: one Sub per function, each registered on its own."""
+    import udfs.functions as f
+
+    describe = DESCRIBE.format(calls="\n".join(f"    Describe_{name}" for name in f.EXCEL_FUNCTIONS),
+                               status=code_units(FAILED_STATUS), category=code_units(CATEGORY))
+    subs = [line for name in f.EXCEL_FUNCTIONS for line in _describe(name, getattr(f, name))]
+    return "\r\n".join([*_header(DESCRIPTIONS_MODULE, "udfs/functions.py (the docstrings)"),
+                         "Option Explicit", "Option Private Module", "", "Private failures As Long", "",
+                         *describe.splitlines(), "", *subs])
+
+
+WORKBOOK_OPEN = ["", "Private Sub Workbook_Open()", f"    {DESCRIPTIONS_MODULE}.RegisterFunctions", "End Sub", ""]
+
+
+# ---------------------------------------------------------------- Excel's limits
+
+@dataclass(frozen=True)
+class Procedure:
+    module: str
+    name: str
+    lines: int
+    chars: int
+
+
+_PROC_START = re.compile(r"^\s*(?:(?:Public|Private|Friend|Static)\s+)*(Sub|Function|Property\s+(?:Get|Let|Set))\s+(\w+)",
+                         re.IGNORECASE)
+_PROC_END = re.compile(r"^\s*End\s+(Sub|Function|Property)\b", re.IGNORECASE)
+
+
+def procedures(module: str, source: str) -> list[Procedure]:
+    """Every Sub, Function and Property of a module's source, with its size in lines and characters."""
+    found, start, name = [], None, ""
+    lines = source.splitlines()
+    for i, line in enumerate(lines):
+        if start is None:
+            m = _PROC_START.match(line)
+            if m:
+                start, name = i, m.group(2)
+        elif _PROC_END.match(line):
+            body = lines[start:i + 1]
+            found.append(Procedure(module, name, len(body), sum(len(x) for x in body)))
+            start = None
+    return found
+
+
+def check_budget(modules: dict[str, str]) -> list[Procedure]:
+    """Every procedure of the generated modules, or InputError (exit 2) naming each one over Excel's limits:
+    VBA refuses a procedure whose p-code passes 64 KB and then compiles none of its module."""
+    from .errors import InputError, Issue
+
+    found = [p for name, source in modules.items() for p in procedures(name, source)]
+    issues = [Issue(f"过程 {p.name} 有 {p.lines} 行、{p.chars} 个字符，超过加载项的限制（每个过程少于 "
+                    f"{MAX_PROCEDURE_LINES} 行、{MAX_PROCEDURE_CHARS} 个字符）：Excel 会拒绝编译整个模块，"
+                    "请把它拆成几个较小的过程", file=f"VBA 模块 {p.module}")
+              for p in found if p.lines >= MAX_PROCEDURE_LINES or p.chars >= MAX_PROCEDURE_CHARS]
+    issues += [Issue(f"第 {k} 行有 {len(line)} 个字符，VBA 每行最多 {MAX_LINE_CHARS} 个字符", file=f"VBA 模块 {name}")
+               for name, source in modules.items() for k, line in enumerate(source.splitlines(), 1)
+               if len(line) > MAX_LINE_CHARS]
+    if issues:
+        raise InputError(issues)
+    return found
 
 
 # ---------------------------------------------------------------- the VBA project
@@ -163,43 +285,68 @@ def _module_text(streams: dict, records, name: bytes) -> str:
     return ovba.decompress(raw[m["offset"]:]).decode(ovba.codepage(records))
 
 
+def generated_modules() -> dict[str, str]:
+    """The modules the builder writes, each on its own so that one cannot stop another compiling."""
+    return {RIBBON_MODULE: callbacks_module(), FUNCTIONS_MODULE: functions_module(),
+            DESCRIPTIONS_MODULE: descriptions_module()}
+
+
+def _module_group(records, name: bytes) -> list[tuple[int, bytes]]:
+    m = next(m for m in ovba.modules(records) if m["name"] == name)
+    return records[m["first"]:m["last"] + 1]
+
+
+def _renamed(group, old: str, new: str, cp: str) -> list[tuple[int, bytes]]:
+    """A module's dir records under a new name (names, stream names, their UTF-16 forms; cookie as written anew)."""
+    out = []
+    for rid, payload in group:
+        if rid in (ovba.MODULENAME, ovba.MODULESTREAMNAME) and payload == old.encode(cp):
+            payload = new.encode(cp)
+        elif rid in (ovba.MODULENAMEUNICODE, ovba.MODULESTREAMNAMEUNICODE) and payload == old.encode("utf-16-le"):
+            payload = new.encode("utf-16-le")
+        elif rid == ovba.MODULECOOKIE:
+            payload = b"\xff\xff"
+        out.append((rid, payload))
+    return out
+
+
 def build_vba_project(template: bytes) -> bytes:
     streams = cfb.read(template)
     records = ovba.parse_dir(ovba.decompress(streams["VBA/dir"]))
     cp = ovba.codepage(records)
-    new_sources: dict[bytes, str] = {MODULE.encode(): module_source()}
+    generated = generated_modules()
+    this = _module_text(streams, records, b"ThisWorkbook").rstrip("\r\n") + "\r\n" + "\r\n".join(WORKBOOK_OPEN)
+    check_budget({**generated, "ThisWorkbook": this})
+    new_sources: dict[str, str] = {**generated, "ThisWorkbook": this}
     # The xlwings module: its config (sheet, files) is named after the project.
     xlwings_src = _module_text(streams, records, b"xlwings")
     marker = 'Public Const PROJECT_NAME As String = "myaddin"'
     if marker not in xlwings_src:
         raise RuntimeError("the xlwings template has changed: PROJECT_NAME not found")
-    new_sources[b"xlwings"] = xlwings_src.replace(marker, f'Public Const PROJECT_NAME As String = "{PROJECT}"')
-    this = _module_text(streams, records, b"ThisWorkbook").rstrip("\r\n")
-    new_sources[b"ThisWorkbook"] = this + "\r\n" + "\r\n".join(WORKBOOK_OPEN)
+    new_sources["xlwings"] = xlwings_src.replace(marker, f'Public Const PROJECT_NAME As String = "{PROJECT}"')
 
-    old = TEMPLATE_MODULE.encode()
-    out_records = []
-    for rid, payload in records:
-        if rid == ovba.PROJECTNAME:
-            payload = PROJECT.encode(cp)
-        elif rid in (ovba.MODULENAME, ovba.MODULESTREAMNAME) and payload == old:
-            payload = MODULE.encode(cp)
-        elif rid in (ovba.MODULENAMEUNICODE, ovba.MODULESTREAMNAMEUNICODE) and payload == old.decode().encode(
-                "utf-16-le"):
-            payload = MODULE.encode("utf-16-le")
-        out_records.append((rid, payload))
+    # The template's ribbon module becomes the callbacks module; the other generated modules are copies
+    # of its records (a standard module) under their own names.
+    template_group = _module_group(records, TEMPLATE_MODULE.encode(cp))
+    at = records.index(template_group[0])
+    groups = [_renamed(template_group, TEMPLATE_MODULE, name, cp) for name in generated]
+    out_records = records[:at] + [r for g in groups for r in g] + records[at + len(template_group):]
+    out_records = [(rid, PROJECT.encode(cp)) if rid == ovba.PROJECTNAME else
+                   (rid, struct.pack("<H", len(ovba.modules(out_records)))) if rid == ovba.PROJECTMODULES else
+                   (rid, payload) for rid, payload in out_records]
     for m in ovba.modules(out_records):
-        if m["name"] in new_sources:
+        if m["name"].decode(cp) in new_sources:
             out_records[m["offset_record"]] = (ovba.MODULEOFFSET, struct.pack("<I", 0))
     new_streams = {k: v for k, v in streams.items() if k != f"VBA/{TEMPLATE_MODULE}"}
     for name, text in new_sources.items():
-        new_streams["VBA/" + name.decode()] = ovba.compress(text.encode(cp))
+        new_streams["VBA/" + name] = ovba.compress(text.encode(cp))
     new_streams["VBA/dir"] = ovba.compress(ovba.build_dir(out_records))
     new_streams["VBA/_VBA_PROJECT"] = bytes([0xCC, 0x61, 0xFF, 0xFF, 0x00, 0x00, 0x00])  # recompile from source
     project = streams["PROJECT"].decode(cp)
-    project = project.replace(f"Module={TEMPLATE_MODULE}", f"Module={MODULE}")
+    project = project.replace(f"Module={TEMPLATE_MODULE}", "\r\n".join(f"Module={name}" for name in generated))
     project = project.replace('Name="MyAddin"', f'Name="{PROJECT}"')
-    project = project.replace(f"{TEMPLATE_MODULE}=", f"{MODULE}=")
+    workspace = next(line for line in project.split("\r\n") if line.startswith(f"{TEMPLATE_MODULE}="))
+    project = project.replace(workspace, "\r\n".join(workspace.replace(TEMPLATE_MODULE, name, 1) for name in generated))
     new_streams["PROJECT"] = project.encode(cp)
     wm = b""
     for m in ovba.modules(out_records):
@@ -241,33 +388,70 @@ def startup_folder() -> str | None:
 
 
 def config_path() -> str:
-    return os.path.join(os.path.expanduser("~"), f".{PROJECT}", f"{PROJECT}.conf")
+    """The user config file that the add-in's VBA and udfs.engine both read (udfs.engine.user_config_path)."""
+    from udfs.engine import user_config_path
+
+    return user_config_path()
 
 
 def read_config(path: str | None = None) -> dict[str, str]:
-    from udfs.engine import config_line
+    """The config file's pairs, decoded as VBA's `Input #` decodes them; InputError (exit 2) when the file is
+    not in that code page."""
+    from udfs.engine import NO_DATA, UdfError, config_pairs
+
+    from .errors import InputError
 
     path = path or config_path()
-    found: dict[str, str] = {}
-    if os.path.exists(path):
-        with open(path, encoding="utf-8-sig") as fh:
-            for line in fh:
-                pair = config_line(line)
-                if pair:
-                    found[pair[0]] = pair[1]
-    return found
+    if not os.path.exists(path):
+        return {}
+    try:
+        return dict(config_pairs(path))
+    except UdfError as exc:
+        raise InputError(str(exc).removeprefix(NO_DATA)) from None
+
+
+def config_bytes(values: dict[str, str]) -> bytes:
+    """The config file in the form VBA's `Input #` reads: `"key","value"` lines, CRLF, in the code page it
+    decodes with (udfs.engine.config_encoding). InputError naming every value that code page cannot hold."""
+    from udfs.engine import config_encoding
+
+    from .errors import InputError, Issue
+
+    encoding = config_encoding()
+    issues = []
+    for key, value in values.items():
+        try:
+            f'"{key}","{value}"'.encode(encoding)
+        except UnicodeEncodeError:
+            bad = "".join(dict.fromkeys(ch for ch in f"{key}{value}" if not _encodable(ch, encoding)))
+            fix = ("请把 Python 安装到路径中没有这些字符的文件夹（例如 C:\\Python311），再用那个 Python 运行 "
+                   "xltools addin install（或用 --interpreter 指定它）" if key.startswith("INTERPRETER")
+                   else "请改用不含这些字符的路径")
+            issues.append(Issue(f"{key} 的值 {value} 含有本机代码页（{encoding}）不能表示的字符“{bad}”，"
+                                f"Excel 的 VBA 读不出这个值：{fix}", file=config_path()))
+    if issues:
+        raise InputError(issues)
+    return "".join(f'"{key}","{value}"\r\n' for key, value in values.items()).encode(encoding)
+
+
+def _encodable(ch: str, encoding: str) -> bool:
+    try:
+        ch.encode(encoding)
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def write_config(values: dict[str, str], path: str | None = None) -> str:
     """The config file in the form both the add-in's VBA (`Input #`) and udfs.engine read."""
     from .output import atomic_path
 
+    data = config_bytes(values)
     path = path or config_path()
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with atomic_path(path) as tmp:
-        with open(tmp, "w", encoding="utf-8", newline="\r\n") as fh:
-            for key, value in values.items():
-                fh.write(f'"{key}","{value}"\n')
+        with open(tmp, "wb") as fh:
+            fh.write(data)
     return path
 
 
@@ -281,11 +465,12 @@ def install(folder: str | None = None, interpreter: str | None = None) -> tuple[
         from .errors import OutputError
 
         raise OutputError("本机不是 Windows 或 macOS，找不到 Excel 的启动文件夹；可用 --dir 指定安装到哪个文件夹")
-    os.makedirs(folder, exist_ok=True)
-    target = build(os.path.join(folder, ADDIN_NAME))
     values = read_config()
     values[interpreter_key()] = interpreter or sys.executable
     values["UDF MODULES"] = UDF_MODULE
+    config_bytes(values)  # a value VBA could not read is refused before anything is written
+    os.makedirs(folder, exist_ok=True)
+    target = build(os.path.join(folder, ADDIN_NAME))
     return target, write_config(values)
 
 
@@ -307,6 +492,8 @@ class Check:
 
 def check(folder: str | None = None) -> list[Check]:
     """What a user's machine has and lacks for the add-in, in plain Chinese."""
+    from .errors import InputError
+
     out = []
     windows, mac = sys.platform.startswith("win"), sys.platform == "darwin"
     out.append(Check(windows or mac, f"操作系统：{sys.platform}",
@@ -326,8 +513,12 @@ def check(folder: str | None = None) -> list[Check]:
                 same = hashlib.sha256(a.read()).digest() == hashlib.sha256(b.read()).digest()
         out.append(Check(same, "加载项与本机安装的 xltools、xlwings 版本一致",
                          "升级 xltools 或 xlwings 后请重新运行 xltools addin install"))
-    conf = read_config()
-    out.append(Check(bool(conf), f"配置文件：{config_path()}", "运行 xltools addin install 写入配置"))
+    try:
+        conf = read_config()
+        out.append(Check(bool(conf), f"配置文件：{config_path()}", "运行 xltools addin install 写入配置"))
+    except InputError as exc:
+        conf = {}
+        out.append(Check(False, f"配置文件：{config_path()}", exc.issues[0].message))
     interp = conf.get(interpreter_key(), "")
     out.append(Check(bool(interp) and os.path.exists(interp), f"Python 解释器（{interpreter_key()}）：{interp or '未设置'}",
                      "运行 xltools addin install，或在配置文件中写入 python.exe 的完整路径"))

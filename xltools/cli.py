@@ -466,7 +466,8 @@ def addin_build(output):
 @click.option("--interpreter", metavar="PYTHON", help="Excel 调用的 Python（默认：运行本命令的 Python）。")
 @guarded
 def addin_install(folder, interpreter):
-    """构建并安装加载项，写入配置文件 ~/.xltools/xltools.conf（解释器、UDF MODULES）。"""
+    """构建并安装加载项，写入配置文件（解释器、UDF MODULES）：Windows 为 %USERPROFILE%\\.xltools\\xltools.conf，
+    按本机的 ANSI 代码页（中文系统为 GBK）保存；macOS 为 ~/Library/Containers/com.microsoft.Excel/Data/xltools.conf。"""
     from .addin import install
 
     target, conf = install(folder, interpreter)
@@ -488,13 +489,13 @@ def addin_uninstall(folder):
 @click.option("--dir", "folder", metavar="DIR", help="加载项所在的文件夹（默认：Excel 的用户启动文件夹）。")
 @guarded
 def addin_check(folder):
-    """检查本机使用加载项还缺什么，用中文列出并给出办法；全部具备时退出码为 0，否则为 1。"""
+    """检查本机使用加载项还缺什么，用中文列出并给出办法；全部具备时退出码为 0，有需要处理的项时为 2。"""
     from .addin import check
 
     results = check(folder)
     for c in results:
         click.echo(("✓ " if c.ok else "✗ ") + c.what + ("" if c.ok or not c.fix else f"\n    办法：{c.fix}"))
-    sys.exit(0 if all(c.ok for c in results) else 1)
+    sys.exit(0 if all(c.ok for c in results) else 2)
 
 
 def said_written(target: str, prepared: list) -> None:
