@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .columns import UNIT_FACTORS, ColumnInfo
 from .stored import StoredCell
@@ -37,18 +38,36 @@ class NumberColumn:
     values: np.ndarray
     blank: np.ndarray
     bad: np.ndarray
+    factor: float = 1.0  # to 千元
     why: dict[int, tuple[object, str]] = field(default_factory=dict)  # data index -> (value shown, message)
 
 
-def number_column(arr, info: ColumnInfo) -> NumberColumn:
-    """Parse one column's stored text; a value that overflows when its unit is converted is bad."""
+def _parsed(arr, factor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     values, blank, bad = to_numbers(arr)
-    factor = UNIT_FACTORS.get(info.unit or "千元", 1.0) if info.spec.kind == "money" else 1.0
     if factor != 1.0:
         with np.errstate(over="ignore", invalid="ignore"):
             values = values * factor
         bad = bad | ~np.isfinite(values)
-    column = NumberColumn(values, blank, bad)
+    return values, blank, bad
+
+
+def number_column(arr, info: ColumnInfo) -> NumberColumn:
+    """One column as calamine typed it: numbers as they are, text parsed by the contract's rules,
+    logical and date columns (a type guessed from the first rows) every filled cell an error.
+    A value that overflows when its unit is converted is bad."""
+    factor = UNIT_FACTORS.get(info.unit or "千元", 1.0) if info.spec.kind == "money" else 1.0
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    typ = arr.type
+    if pa.types.is_boolean(typ) or pa.types.is_temporal(typ):
+        filled = pc.is_valid(arr).to_numpy(zero_copy_only=False)
+        column = NumberColumn(np.where(filled, np.nan, 0.0), ~filled, filled, factor)
+        kind = "bool" if pa.types.is_boolean(typ) else "date"
+        for i in np.flatnonzero(filled).tolist():
+            value = arr[i].as_py()
+            column.why[i] = (str(value).upper() if kind == "bool" else str(value), KIND_MESSAGES[kind])
+        return column
+    values, blank, bad = _parsed(arr, factor)
+    column = NumberColumn(values, blank, bad, factor)
     if bad.any():
         where = np.flatnonzero(bad)
         texts = arr.take(pa.array(where)).to_pylist() if len(where) < 100_000 else [None] * len(where)
@@ -60,6 +79,8 @@ def number_column(arr, info: ColumnInfo) -> NumberColumn:
 def _judged(text) -> tuple[object, str]:
     if text is None:
         return None, KIND_MESSAGES["text"]
+    if isinstance(text, float):  # text such as "NaN" or "inf" that calamine took for a number
+        text = "NaN" if text != text else ("inf" if text > 0 else "-inf")
     if text in ("true", "false"):  # calamine's text of a logical cell
         return text.upper(), KIND_MESSAGES["bool"]
     if _DATE.match(text):
@@ -68,14 +89,32 @@ def _judged(text) -> tuple[object, str]:
 
 
 def apply_stored(columns: dict[int, NumberColumn], cells: list[StoredCell], data_start: int) -> None:
-    """Cells calamine gave as empty but that hold an error, a logical value or an uncalculated formula."""
+    """Cells calamine gave as empty or as a number, with what they hold as stored: text (parsed by
+    the contract's rules), an error, a date, a logical value, an uncalculated formula."""
+    texts: dict[int, list[tuple[int, str]]] = {}
     for cell in cells:
         column = columns.get(cell.col)
         i = cell.row - data_start
         if column is None or not 0 <= i < len(column.values):
+            continue
+        if cell.kind == "text":
+            texts.setdefault(cell.col, []).append((i, cell.text))
             continue
         column.bad[i] = True
         column.blank[i] = False
         column.values[i] = np.nan
         shown = cell.text if cell.kind != "bool" else cell.text.upper()
         column.why[i] = (shown, KIND_MESSAGES.get(cell.kind, KIND_MESSAGES["text"]))
+    for col, found in texts.items():
+        column = columns[col]
+        where = np.array([i for i, _ in found], dtype=np.int64)
+        raw = pa.array([t for _, t in found], pa.string())
+        values, blank, bad = _parsed(raw, column.factor)
+        column.values[where] = np.where(bad, np.nan, values)
+        column.blank[where] = blank & ~bad
+        column.bad[where] = bad
+        for i, text, b in zip(where.tolist(), raw.to_pylist(), bad.tolist()):
+            if b:
+                column.why[i] = _judged(text)
+            else:
+                column.why.pop(i, None)

@@ -15,6 +15,7 @@ import io
 import os
 import posixpath
 import re
+import threading
 import zipfile
 from xml.etree.ElementTree import XMLPullParser
 
@@ -24,7 +25,8 @@ from .stored import SheetFacts, StoredCell
 PEEK_ROWS = 30
 # Limits against hostile or runaway files, each a setting (environment variable) with a default
 # well above the national export (470 000 enterprises: 94 MB file, 612 MB of sheet XML).
-LIMITS = {"XLTOOLS_MAX_FILE_MB": 2048, "XLTOOLS_MAX_XML_MB": 4096, "XLTOOLS_MAX_ROWS": 3_000_000}
+LIMITS = {"XLTOOLS_MAX_FILE_MB": 2048, "XLTOOLS_MAX_XML_MB": 4096, "XLTOOLS_MAX_ROWS": 3_000_000,
+          "XLTOOLS_MAX_CELLS": 150_000_000}  # calamine's grid: 32 bytes a cell, 4.8 GB at the cap
 
 
 def limit(name: str) -> float:
@@ -171,22 +173,24 @@ class ExcelSource(Source):
         return self._visible.get(sheet, True)
 
     def load(self, sheet, skip_rows, text_cols, number_cols):
-        """Every asked column as calamine's text of the cell as stored: numbers as their digits, text as
-        written, TRUE/FALSE as true/false, dates as dates — so no type is guessed from a sample and
-        nothing is turned into an empty cell, except Excel errors, which calamine reports beside."""
+        """Text columns as text; number columns as calamine types them (numbers straight to Arrow), with
+        every cell that does not fit the column's type reported beside it by calamine itself — its
+        real parse of the cell as stored: an error, a date, text below the rows it sampled."""
         cols = sorted(set(text_cols) | set(number_cols))
         try:
             loaded = self._reader.load_sheet(
                 sheet, header_row=None, skip_rows=skip_rows, use_columns=cols,
-                dtypes={c: "string" for c in cols} or None)
+                dtypes={c: "string" for c in text_cols} or None)
             table, errors = loaded.to_arrow_with_errors()
             selected = [ci.absolute_index for ci in loaded.selected_columns]
             relative = {ci.index: ci.absolute_index for ci in loaded.available_columns()}
         except Exception as exc:
             raise self.fail(f"无法读取工作表数据：{_short(exc)}", sheet) from None
-        self._stored[sheet] = [StoredCell(e.position[0], relative.get(e.position[1], e.position[1]), "error",
-                                          calamine_value(e.detail))
-                               for e in (errors.errors if errors is not None else [])]
+        stored = []
+        for e in (errors.errors if errors is not None else []):
+            kind, text = calamine_cell(e.detail)
+            stored.append(StoredCell(e.position[0], relative.get(e.position[1], e.position[1]), kind, text))
+        self._stored[sheet] = stored
         return {c: table.column(i) for i, c in enumerate(selected)}
 
     def stored_cells(self, sheet: str) -> list[StoredCell]:
@@ -195,14 +199,45 @@ class ExcelSource(Source):
 
 _EXCEL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!",
                  "Ref": "#REF!", "Value": "#VALUE!", "GettingData": "#GETTING_DATA"}
+_DETAIL = re.compile(r"got '(\w+)\((.*)\)'$", re.S)
+_RUST_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|.)")
 
 
-def calamine_value(detail: str) -> str:
-    """What a cell calamine could not give as text holds: `…got 'Error(Div0)'` -> #DIV/0!."""
-    m = re.search(r"got '(\w+)\((.*)\)'$", detail)
-    if m and m.group(1) == "Error":
-        return _EXCEL_ERRORS.get(m.group(2), "#" + m.group(2).upper())
-    return m.group(2).strip('"') if m else "#错误"
+def _rust_unescape(text: str) -> str:
+    def one(m):
+        e = m.group(1)
+        if e.startswith("u{"):
+            return chr(int(e[2:-1], 16))
+        return {"n": "\n", "r": "\r", "t": "\t", "0": "\0"}.get(e, e)
+    return _RUST_ESCAPE.sub(one, text)
+
+
+def calamine_cell(detail: str) -> tuple[str, str]:
+    """(kind, text) of a cell calamine could not give in its column's type, from its report
+    `Expected float but got 'Error(Div0)'`: error, date, text (to be parsed), or bool."""
+    m = _DETAIL.search(detail)
+    if not m:
+        return "error", "#错误"
+    name, inner = m.group(1), m.group(2)
+    if name == "Error":
+        return "error", _EXCEL_ERRORS.get(inner, "#" + inner.upper())
+    if name in ("DateTime", "DateTimeIso", "DurationIso", "Duration"):
+        value = re.search(r"value: ([-\d.eE+]+)", inner)
+        if value is None:
+            return "date", inner.strip('"')
+        import datetime as dt
+
+        epoch = dt.datetime(1904, 1, 1) if "is_1904: true" in inner else dt.datetime(1899, 12, 30)
+        try:
+            when = epoch + dt.timedelta(days=float(value.group(1)))
+            return "date", when.strftime("%Y-%m-%d %H:%M:%S").replace(" 00:00:00", "")
+        except (OverflowError, ValueError):
+            return "date", value.group(1)
+    if name == "Bool":
+        return "bool", inner.upper()
+    if name == "String":
+        return "text", _rust_unescape(inner[1:-1] if inner.startswith('"') else inner)
+    return "text", inner  # Int/Float in a column typed otherwise: a number, parsed as text
 
 
 class XlsxSource(ExcelSource):
@@ -232,6 +267,7 @@ class XlsxSource(ExcelSource):
         from xml.etree import ElementTree as ET
 
         self._states: dict[str, str] = {}
+        self._facts: dict[str, SheetFacts] = {}
         wb = ET.fromstring(self._zip.read("xl/workbook.xml"))
         rels = ET.fromstring(self._zip.read("xl/_rels/workbook.xml.rels"))
         targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
@@ -279,6 +315,91 @@ class XlsxSource(ExcelSource):
 
     def sheet_visible(self, sheet: str) -> bool:
         return self._states.get(sheet, "visible") == "visible"
+
+    # A sheet part up to this size is scanned before calamine parses it, so the true extent of its
+    # cells is known first; a bigger one is scanned beside calamine (on the other core), its extent
+    # taken from the declared <dimension>, which every spreadsheet program writes.
+    SCAN_FIRST_BYTES = 64 << 20
+
+    def load(self, sheet, skip_rows, text_cols, number_cols):
+        from .scan_xlsx import scan
+
+        member = self._paths.get(sheet)
+        if member is None or member not in self._zip.namelist():
+            return super().load(sheet, skip_rows, text_cols, number_cols)
+        columns = set(number_cols)
+        declared = _dimension(self._zip, member)
+        result: list = []
+        failure: list = []
+
+        def work():
+            try:
+                result.append(scan(self.path, member, columns))
+            except Exception as exc:  # ValueError: corrupt or out-of-range; reported after calamine
+                failure.append(exc)
+
+        if declared is None or self._zip.getinfo(member).file_size <= self.SCAN_FIRST_BYTES:
+            work()
+            if failure:
+                raise self._scan_failure(failure[0], sheet)
+            self._check_extent(result[0].extent, sheet)
+            out = super().load(sheet, skip_rows, text_cols, number_cols)
+        else:
+            self._check_extent(declared, sheet)
+            worker = threading.Thread(target=work)
+            worker.start()
+            try:
+                out = super().load(sheet, skip_rows, text_cols, number_cols)
+            finally:
+                worker.join()
+            if failure:
+                raise self._scan_failure(failure[0], sheet)
+        self._facts[sheet] = result[0].facts
+        return out
+
+    def sheet_facts(self, sheet: str, columns: set[int]) -> SheetFacts:
+        return self._facts.get(sheet, SheetFacts())
+
+    def _scan_failure(self, exc: Exception, sheet: str) -> InputError:
+        from .stored import EncryptedError
+
+        if isinstance(exc, EncryptedError):
+            return self.fail("文件有密码保护，请在 Excel 中取消密码后另存再读取", sheet)
+        return self.fail("工作表数据已损坏，或有超出 Excel 范围（XFD 列、1048576 行）的单元格引用，无法读取", sheet)
+
+    def _check_extent(self, extent: tuple[int, int] | None, sheet: str) -> None:
+        """calamine builds a dense grid of the cells' span: refuse a span that would not fit in memory."""
+        if extent is None:
+            return
+        rows, cols = extent
+        cap = limit("XLTOOLS_MAX_CELLS")
+        if rows * cols > cap:
+            from .errors import column_letter
+
+            raise self.fail(
+                f"工作表的已用区域是 A1:{column_letter(cols - 1)}{rows}（{rows} 行 × {cols} 列），读取需要约 "
+                f"{rows * cols * 32 / 1e9:.0f} GB 内存，超过上限 {cap:g} 个单元格。多半是远处有零星的内容"
+                f"（例如 {column_letter(cols - 1)} 列或第 {rows} 行）：请在 Excel 中删除多余的行列后保存；确需读取时可用环境变量 "
+                "XLTOOLS_MAX_CELLS 调整上限", sheet)
+
+
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?dimension\s+ref\s*=\s*[\"']([A-Za-z]+\d+)(?::([A-Za-z]+\d+))?[\"']")
+
+
+def _dimension(zf: zipfile.ZipFile, member: str) -> tuple[int, int] | None:
+    """(rows, columns) that the sheet's <dimension> declares, from the first 64 KB of its XML."""
+    from .scan_xlsx import parse_ref
+
+    try:
+        with zf.open(member) as fh:
+            head = fh.read(1 << 16)
+        m = _DIMENSION.search(head)
+        if not m:
+            return None
+        r, c = parse_ref(m.group(2) or m.group(1))
+        return r + 1, c + 1
+    except Exception:
+        return None
 
 
 def _stream_first_rows(zf: zipfile.ZipFile, path: str, n: int):

@@ -37,11 +37,14 @@ def to_numbers(arr) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     typ = arr.type
     n = len(arr)
     if pa.types.is_floating(typ) or pa.types.is_integer(typ):
-        values = arr.to_numpy(zero_copy_only=False).astype("float64", copy=False)
-        blank = np.isnan(values)
-        if blank.any():
-            values = np.where(blank, 0.0, values)
-        return values, blank, np.zeros(n, dtype=bool)
+        # Empty cells are nulls; a NaN or an infinity can only come from text such as "NaN" or "inf"
+        # that a converter took for a number: not a figure.
+        blank = pc.is_null(arr).to_numpy(zero_copy_only=False)
+        values = pc.fill_null(arr, 0).to_numpy(zero_copy_only=False).astype("float64", copy=True)
+        bad = ~np.isfinite(values)
+        if bad.any():
+            values[bad] = np.nan
+        return values, blank, bad
     if pa.types.is_null(typ):
         return np.zeros(n), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
     text = pc.cast(arr, pa.string()) if not pa.types.is_string(typ) else arr
