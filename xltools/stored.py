@@ -21,3 +21,10 @@ class SheetFacts:
 
 class EncryptedError(ValueError):
     """The file is password-protected (encrypted)."""
+
+
+KINDS = ("error", "bool", "formula")
+
+# Error codes shared by BIFF (BOOLERR, FORMULA results, ptgErr) — the text Excel shows.
+ERROR_TEXT = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?",
+              0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
