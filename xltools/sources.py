@@ -4,14 +4,12 @@ Excel files (.xlsx/.xlsm/.xls/.xlsb/.ods) are parsed by calamine through
 fastexcel, straight to Arrow. calamine parses a whole sheet whenever one is
 opened, so the header rows of .xlsx files are peeked at with a small
 streaming XML read of their first rows instead of a second full parse.
-CSV files are decoded (UTF-8, UTF-8 with BOM, GBK/GB18030: detected) and
-split with the csv module.
+CSV files are read by pyarrow.csv (csvsource.py); tables already in memory as
+rows of cells (GridSource) by the small row-based RowSource here.
 """
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 import os
 import posixpath
 import re
@@ -131,6 +129,8 @@ def open_source(path: str) -> Source:
     if ext in EXCEL_EXTENSIONS:
         raise InputError(Issue(f"文件扩展名是 {ext}，但内容不是 Excel 工作簿（文件可能已损坏）", file=name))
     if ext in CSV_EXTENSIONS or ext == "":
+        from .csvsource import CsvSource
+
         return CsvSource(path)
     raise InputError(Issue(f"不支持的文件类型 {ext}：可读取 .xlsx .xlsm .xls .csv", file=name))
 
@@ -444,21 +444,9 @@ def _scan_cells(path: str, member: str, number_cols: list[int]) -> tuple[list[Er
     return errors, texts
 
 
-class CsvSource(Source):
-    """A CSV file as one sheet; every cell is text, cleaned like text cells of a workbook."""
-
-    def __init__(self, path: str):
-        super().__init__(path)
-        with open(path, "rb") as fh:
-            raw = fh.read()
-        self.encoding, text = decode_text(raw, self.name)
-        sample = text[:20000]
-        delimiter = max([",", "\t", ";", "|"], key=sample.count)
-        try:
-            self._rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        except csv.Error as exc:
-            raise self.fail(f"CSV 格式错误：{exc}") from None
-        self._sheet = os.path.splitext(self.name)[0]
+class RowSource(Source):
+    """A table held as rows of text (self._rows), one sheet: the base of GridSource.
+    CSV files are read by csvsource.CsvSource."""
 
     def sheet_names(self) -> list[str]:
         return [self._sheet]
@@ -476,7 +464,7 @@ class CsvSource(Source):
         return out
 
 
-class GridSource(CsvSource):
+class GridSource(RowSource):
     """A table already in memory as rows of cell values (an Excel range handed to a UDF, or rows of
     an open workbook): one sheet, read exactly like a CSV file. Numbers become their exact decimal
     text (repr), so the same number parser and the same error messages apply."""
