@@ -81,7 +81,7 @@ def _judged(text) -> tuple[object, str]:
         return None, KIND_MESSAGES["text"]
     if isinstance(text, float):  # text such as "NaN" or "inf" that calamine took for a number
         text = "NaN" if text != text else ("inf" if text > 0 else "-inf")
-    if text in ("true", "false"):  # calamine's text of a logical cell
+    if text.lower() in ("true", "false"):  # calamine's text of a logical cell
         return text.upper(), KIND_MESSAGES["bool"]
     if _DATE.match(text):
         return text, KIND_MESSAGES["date"]

@@ -4,14 +4,12 @@ Excel files (.xlsx/.xlsm/.xls/.xlsb/.ods) are parsed by calamine through
 fastexcel, straight to Arrow. calamine parses a whole sheet whenever one is
 opened, so the header rows of .xlsx files are peeked at with a small
 streaming XML read of their first rows instead of a second full parse.
-CSV files are decoded (UTF-8, UTF-8 with BOM, GBK/GB18030: detected) and
-split with the csv module.
+CSV files are read by pyarrow.csv (csvsource.py); tables already in memory as
+rows of cells (GridSource) by the small row-based RowSource here.
 """
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 import os
 import posixpath
 import re
@@ -116,14 +114,14 @@ def open_source(path: str) -> Source:
     ext = os.path.splitext(name)[1].lower()
     if head.startswith(b"PK\x03\x04"):
         if ext == ".ods":
-            return ExcelSource(path)
+            return ExcelSource(path, "ods")
         return XlsxSource(path)
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         with open(path, "rb") as fh:
             data = fh.read()
         if "EncryptionInfo".encode("utf-16-le") in data:
             raise InputError(Issue("文件设置了打开密码（已加密），请在 Excel 中取消密码后另存再读取", file=name))
-        return ExcelSource(path)
+        return ExcelSource(path, "xls")
     lowered = head.lstrip()[:512].lower()
     if lowered.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")) and ext not in CSV_EXTENSIONS:
         raise InputError(Issue("文件实际是网页(HTML/XML)格式而不是 Excel 工作簿，请在 Excel 中打开后另存为 .xlsx",
@@ -131,6 +129,8 @@ def open_source(path: str) -> Source:
     if ext in EXCEL_EXTENSIONS:
         raise InputError(Issue(f"文件扩展名是 {ext}，但内容不是 Excel 工作簿（文件可能已损坏）", file=name))
     if ext in CSV_EXTENSIONS or ext == "":
+        from .csvsource import CsvSource
+
         return CsvSource(path)
     raise InputError(Issue(f"不支持的文件类型 {ext}：可读取 .xlsx .xlsm .xls .csv", file=name))
 
@@ -138,10 +138,12 @@ def open_source(path: str) -> Source:
 class ExcelSource(Source):
     """Any workbook calamine reads; header rows peeked through fastexcel."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, kind: str = "xlsx"):
         super().__init__(path)
         import fastexcel
 
+        self.kind = kind  # xls, ods (xlsx: XlsxSource)
+        self._facts: dict[tuple, SheetFacts] = {}
         try:
             self._reader = fastexcel.read_excel(path)
             self._names = list(self._reader.sheet_names)
@@ -195,6 +197,23 @@ class ExcelSource(Source):
 
     def stored_cells(self, sheet: str) -> list[StoredCell]:
         return self._stored.get(sheet, [])
+
+    def sheet_facts(self, sheet: str, columns: set[int]) -> SheetFacts:
+        """.xls: booleans, uncalculated formulas and merges from the BIFF records; .ods: also errors
+        stored as numbers, from content.xml."""
+        key = (sheet, tuple(sorted(columns)))
+        if key not in self._facts:
+            from . import scan_ods, scan_xls
+            from .stored import EncryptedError
+
+            scanner = {"xls": scan_xls, "ods": scan_ods}.get(self.kind)
+            try:
+                self._facts[key] = scanner.sheet_facts(self.path, sheet, columns) if scanner else SheetFacts()
+            except EncryptedError:
+                raise self.fail("文件有密码保护，请在 Excel 中取消密码后另存再读取", sheet) from None
+            except (ValueError, OSError):
+                raise self.fail("文件已损坏或格式不受支持，无法逐格核对数据", sheet) from None
+        return self._facts[key]
 
 
 _EXCEL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!",
@@ -472,21 +491,9 @@ def _shared_strings(zf: zipfile.ZipFile, up_to: int) -> list[str]:
     return out
 
 
-class CsvSource(Source):
-    """A CSV file as one sheet; every cell is text, cleaned like text cells of a workbook."""
-
-    def __init__(self, path: str):
-        super().__init__(path)
-        with open(path, "rb") as fh:
-            raw = fh.read()
-        self.encoding, text = decode_text(raw, self.name)
-        sample = text[:20000]
-        delimiter = max([",", "\t", ";", "|"], key=sample.count)
-        try:
-            self._rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        except csv.Error as exc:
-            raise self.fail(f"CSV 格式错误：{exc}") from None
-        self._sheet = os.path.splitext(self.name)[0]
+class RowSource(Source):
+    """A table held as rows of text (self._rows), one sheet: the base of GridSource.
+    CSV files are read by csvsource.CsvSource."""
 
     def sheet_names(self) -> list[str]:
         return [self._sheet]
@@ -504,7 +511,7 @@ class CsvSource(Source):
         return out
 
 
-class GridSource(CsvSource):
+class GridSource(RowSource):
     """A table already in memory as rows of cell values (an Excel range handed to a UDF, or rows of
     an open workbook): one sheet, read exactly like a CSV file. Numbers become their exact decimal
     text (repr), so the same number parser and the same error messages apply."""
