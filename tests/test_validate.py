@@ -34,7 +34,7 @@ def test_validate_sample_by_default():
     res = run_cli("validate")
     assert res.returncode == 0, res.stderr
     assert "bureau_2022.xlsx" in res.stdout and "报告期：2022年1-12月（来自标题行）" in res.stdout
-    assert "已跳过合计行：第5行" in res.stdout
+    assert "合计/小计行：第5行（“合计”）" in res.stdout and "工作表：读取工作表“规上工业企业”" in res.stdout
 
 
 def test_help_has_examples():

@@ -37,7 +37,9 @@ def compute(data, *, by_county=False, sei_map=None, opening=None):
     from .indicators import apply_opening
     from .indicators import compute as _compute
 
-    warnings = classify(data, sei_map)
+    # What the reader decided (a hidden sheet left aside, blank counties as 未分县区, a header not
+    # understood) is said wherever the figures go.
+    warnings = list(data.notes) + classify(data, sei_map)
     if opening is not None:
         if not hasattr(opening, "frame"):
             opening = load(opening)

@@ -40,6 +40,16 @@ def _grid(header: list[str], rows: list[list[str]], right_from: int = 1) -> list
     return [line(header), "  ".join("-" * w for w in widths), *map(line, rows)]
 
 
+_SHARE_NAMES = {"value_added": "增加值", "output_value": "总产值", "revenue": "营业收入"}
+
+
+def size_indicator(results: Results) -> str:
+    """What a category's weight in SEI is measured by: value added, else output, else revenue
+    (the one column every export has)."""
+    computed = {c.id for c in results.computed}
+    return next(i for i in ("value_added", "output_value", "revenue") if i in computed)
+
+
 def table(results: Results) -> str:
     p = results.period
     out = [f"{results.source}  {p.label}  战新产业划分：{_CLASSIFICATION.get(results.classification, '无')}", ""]
@@ -53,13 +63,14 @@ def table(results: Results) -> str:
     key = [i for i in ("enterprises", "output_value", "output_value_growth", "value_added", "revenue",
                        "total_profit", "total_profit_growth", "profit_margin") if any(c.id == i for c in results.computed)]
     names = {c.id: c.name for c in results.computed}
+    size = size_indicator(results)
     sectors = [s for s in results.scopes if s.scope.startswith("sector:")]
     srows = []
     for s in sectors:
         row = [s.label] + [results.get(s.scope, i).display for i in key]
-        share = results.share("value_added" if "value_added" in key else "output_value", s.scope, SEI)
+        share = results.share(size, s.scope, SEI)
         srows.append(row + [share.display])
-    share_name = "增加值占战新比重%" if "value_added" in key else "总产值占战新比重%"
+    share_name = f"{_SHARE_NAMES[size]}占战新比重%"
     out += ["", "分领域："] + _grid(["领域"] + [names[i] for i in key] + [share_name], srows)
     counties = [s for s in results.scopes if s.scope.startswith("county:")]
     if counties:

@@ -12,6 +12,7 @@ import os
 
 from .disclosure import Disclosure
 from .indicators import ALL, SEI, Results
+from .render import size_indicator
 from .sei import category_names
 from .wording import FILTERS, Figure, profit_change
 
@@ -64,7 +65,7 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
     hidden = disclosure.is_withheld
     sei_hidden = hidden(SEI) or hidden(ALL)
     computed = {i.id for i in results.computed}
-    size = "value_added" if "value_added" in computed else "output_value"
+    size = size_indicator(results)
     sectors = []
     for name in category_names():
         scope = f"sector:{name}"

@@ -8,6 +8,27 @@ _PERIOD_FROM = {"option": "来自 --period", "title": "来自标题行", "file n
 _CLASSIFICATION = {"column": "数据中的战新产业类别列", "list": "企业名录（--sei-list）", None: "无（未提供类别列或名录）"}
 
 
+def row_role_lines(data: BureauData, shown: int = 10) -> list[str]:
+    """Every row under the header that was not read as an enterprise, by role, with its reason."""
+    from .rows import ROLE_NAMES
+
+    by_role: dict[str, list] = {}
+    for d in data.decisions:
+        if d.role != "empty":
+            by_role.setdefault(d.role, []).append(d)
+    if not by_role:
+        return ["行的判定：表头下的每一行都是企业"]
+    lines = ["行的判定（未作为企业计入）："]
+    for role, name in ROLE_NAMES.items():
+        found = by_role.get(role)
+        if not found:
+            continue
+        listed = "、".join(f"第{d.row}行" + (f"（{d.reason}）" if d.reason else "") for d in found[:shown])
+        more = f" 等 {len(found)} 行" if len(found) > shown else ""
+        lines.append(f"  {name}：{listed}{more}")
+    return lines
+
+
 def render_validation(data: BureauData) -> str:
     f = data.frame
     lines = [f"{data.source} › {data.sheet}：读取 {len(f)} 家企业，没有发现输入错误。",
@@ -20,11 +41,9 @@ def render_validation(data: BureauData) -> str:
     if data.unknown_columns:
         lines.append("未使用的列：" + "、".join(data.unknown_columns))
     lines.append("战新产业类别：" + _CLASSIFICATION.get(data.classification, str(data.classification)))
-    skipped = data.skipped
-    for key, what in (("total", "合计行"), ("footnote", "注释行"), ("column_numbers", "栏次行")):
-        if skipped.get(key):
-            lines.append(f"已跳过{what}：第" + "、".join(map(str, skipped[key][:10])) + "行"
-                         + (f" 等 {len(skipped[key])} 行" if len(skipped[key]) > 10 else ""))
+    lines.extend("工作表：" + note for note in data.sheet_notes[:1])
+    lines.extend("  " + note for note in data.sheet_notes[1:])
+    lines.extend(row_role_lines(data))
     for note in data.notes:
         lines.append("说明：" + note)
     findings = plausibility(data)

@@ -430,7 +430,8 @@ def notes_table(results: Results, disclosure: Disclosure, info: SourceInfo, shee
                  f"计算天数：{p.days} 天（{'日历天数' if p.calendar_days else '按国家统计局口径每月30天'}），累计月数：{p.months}"):
         para(line)
     for n in info.notes:
-        para(n)
+        if n not in results.warnings:  # the reader's notes are among the warnings, said below
+            para(n)
     section("二、指标解释")
     rows.append([Cell("指标", style="header"), Cell("计量单位", style="header"),
                  Cell("计算公式", style="header"), Cell("小数位数", style="header")])
