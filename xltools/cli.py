@@ -286,13 +286,14 @@ def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days
     """
     from . import summary as sm
     from .errors import InputError
-    from .output import refuse_overwriting_inputs
+    from .output import output_folder, refuse_overwriting_inputs
 
     paths = list(inputs) or [sample_path()]
     if period and len(paths) > 1:
         raise click.UsageError("多份数据时不能用 --period 指定报告期：每份数据的报告期从其标题或文件名识别")
-    if split and output and output.lower().endswith(".xlsx"):
-        raise click.UsageError("--split 时 -o 应为文件夹，每个报告期写一个工作簿")
+    if split and output and (output.lower().endswith(".xlsx") or os.path.exists(output) and not os.path.isdir(output)):
+        raise click.UsageError("--split 时 -o 应为文件夹，每个报告期写一个工作簿"
+                               + (f"；{output} 已存在且不是文件夹" if os.path.exists(output) else ""))
     if output and not split and not os.path.isdir(output):
         refuse_overwriting_inputs([output], paths + [opening, sei_list, sei_map])
     options = sm.Options(period=period, sheet=sheet, sei_list=sei_list, sei_map=sei_map, by_county=by == "county",
@@ -319,8 +320,7 @@ def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days
         sys.exit(2)
     all_inputs = paths + [opening, sei_list, sei_map]
     if split:
-        folder = output or "."
-        os.makedirs(folder, exist_ok=True)
+        folder = output_folder(output or ".")
         for p, sheets in zip(prepared, sm.build(prepared, prefixed=False)):
             target = os.path.join(folder, sm.default_name([p.label]))
             sm.write(target, [sheets], all_inputs)
