@@ -151,11 +151,15 @@ def read(data: bytes) -> dict[str, bytes]:
     if data[:8] != bytes.fromhex("D0CF11E0A1B11AE1"):
         raise ValueError("not a compound file")
     shift, mini_shift = struct.unpack_from("<HH", data, 30)
+    if shift not in (9, 12) or mini_shift != 6:
+        raise ValueError("not a valid compound file header")
     size, mini_size = 1 << shift, 1 << mini_shift
     first_dir, _, cutoff, first_minifat, _, first_difat, n_difat = struct.unpack_from("<IIIIIII", data, 48)
     difat = [x for x in struct.unpack_from("<109I", data, 76) if x < FATSECT]
     sector_at = lambda s: data[size + s * size: size + (s + 1) * size]  # noqa: E731
     d = first_difat
+    if n_difat > len(data) // size:
+        raise ValueError("a DIFAT longer than the file")
     for _ in range(n_difat):
         words = struct.unpack_from(f"<{size // 4}I", sector_at(d))
         difat += [x for x in words[:-1] if x < FATSECT]
@@ -179,10 +183,12 @@ def read(data: bytes) -> dict[str, bytes]:
     mini_stream = b"".join(sector_at(s) for s in chain(root[11], fat, limit))
     minifat = [x for s in chain(first_minifat, fat, limit) for x in struct.unpack_from(f"<{size // 4}I", sector_at(s))]
     out: dict[str, bytes] = {}
+    seen: set[int] = set()
 
     def visit(index: int, prefix: str) -> None:
-        if index == NOSTREAM or index >= len(entries):
-            return
+        if index == NOSTREAM or index >= len(entries) or index in seen:
+            return  # a directory entry reached twice (a corrupt tree) is read once
+        seen.add(index)
         name_raw, name_len, kind, _, left, right, child, *_, start, length = entries[index]
         name = name_raw[:max(name_len - 2, 0)].decode("utf-16-le")
         visit(left, prefix)

@@ -203,6 +203,8 @@ def validate(input_path, period, sheet, sei_list):
     path = input_path or sample_path()
     reading(path)
     source = open_source(path)  # opened once, whichever kind of file it turns out to be
+    for note in source.notes:  # e.g. a CSV saved under an .xls name: read as what it is
+        click.echo(f"注意：{note}", err=True)
     if is_ledger(source):
         from .ledger import read_ledger
         from .tracker import render_validation as render_ledger
@@ -286,13 +288,14 @@ def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days
     """
     from . import summary as sm
     from .errors import InputError
-    from .output import refuse_overwriting_inputs
+    from .output import output_folder, refuse_overwriting_inputs
 
     paths = list(inputs) or [sample_path()]
     if period and len(paths) > 1:
         raise click.UsageError("多份数据时不能用 --period 指定报告期：每份数据的报告期从其标题或文件名识别")
-    if split and output and output.lower().endswith(".xlsx"):
-        raise click.UsageError("--split 时 -o 应为文件夹，每个报告期写一个工作簿")
+    if split and output and (output.lower().endswith(".xlsx") or os.path.exists(output) and not os.path.isdir(output)):
+        raise click.UsageError("--split 时 -o 应为文件夹，每个报告期写一个工作簿"
+                               + (f"；{output} 已存在且不是文件夹" if os.path.exists(output) else ""))
     if output and not split and not os.path.isdir(output):
         refuse_overwriting_inputs([output], paths + [opening, sei_list, sei_map])
     options = sm.Options(period=period, sheet=sheet, sei_list=sei_list, sei_map=sei_map, by_county=by == "county",
@@ -319,8 +322,7 @@ def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days
         sys.exit(2)
     all_inputs = paths + [opening, sei_list, sei_map]
     if split:
-        folder = output or "."
-        os.makedirs(folder, exist_ok=True)
+        folder = output_folder(output or ".")
         for p, sheets in zip(prepared, sm.build(prepared, prefixed=False)):
             target = os.path.join(folder, sm.default_name([p.label]))
             sm.write(target, [sheets], all_inputs)

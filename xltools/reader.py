@@ -97,7 +97,7 @@ def read_bureau(path: str | os.PathLike, *, sheet: str | None = None, period: Pe
         raise InputError(Issue(f"表头（第{layout.header_rows[0] + 1}行）下面没有企业数据行"
                                + (f"：{n} 行都不是企业（见 xltools validate）" if n else ""),
                                file=source.name, sheet=layout.sheet))
-    notes = list(choice.notes[1:]) + list(layout.notes)
+    notes = list(getattr(source, "notes", [])) + list(choice.notes[1:]) + list(layout.notes)
     texts, county_note = _unknown_county(texts, roles.enterprise, cells.first_row)
     if county_note:
         notes.append(county_note)

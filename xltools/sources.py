@@ -35,9 +35,6 @@ def limit(name: str) -> float:
         return LIMITS[name]
 EXCEL_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_EXTENSIONS = {".csv", ".txt"}
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
@@ -64,6 +61,7 @@ class Source:
     def __init__(self, path: str):
         self.path = path
         self.name = os.path.basename(path)
+        self.notes: list[str] = []  # said to the user beside the result (a file read as another format)
 
     def fail(self, message: str, sheet: str | None = None) -> InputError:
         return InputError(Issue(message, file=self.name, sheet=sheet))
@@ -94,105 +92,93 @@ class Source:
 
 
 def open_source(path: str) -> Source:
-    """The reader for a file, chosen by its content first and its extension second."""
+    """The reader for a file, chosen by its content (formats.sniff), not by its extension."""
+    from . import formats
+
     name = os.path.basename(path)
     if not os.path.exists(path):
         raise InputError(Issue("文件不存在", file=path))
     if os.path.isdir(path):
         raise InputError(Issue("这是一个文件夹，不是数据文件", file=path))
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096)
-    except OSError as exc:
-        raise InputError(Issue(f"无法读取文件（{exc.strerror or exc}）", file=name)) from None
-    if not head:
-        raise InputError(Issue("文件是空的（0 字节）", file=name))
+    formats.require_regular(path)
     size_mb = os.path.getsize(path) / 1e6
     if size_mb > limit("XLTOOLS_MAX_FILE_MB"):
         raise InputError(Issue(f"文件有 {size_mb:.2f} MB，超过上限 {limit('XLTOOLS_MAX_FILE_MB'):g} MB"
                                "（可用环境变量 XLTOOLS_MAX_FILE_MB 调整）", file=name))
-    ext = os.path.splitext(name)[1].lower()
-    if head.startswith(b"PK\x03\x04"):
-        if ext == ".ods":
-            return ExcelSource(path, "ods")
-        return XlsxSource(path)
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        with open(path, "rb") as fh:
-            data = fh.read()
-        if "EncryptionInfo".encode("utf-16-le") in data:
-            raise InputError(Issue("文件设置了打开密码（已加密），请在 Excel 中取消密码后另存再读取", file=name))
-        return ExcelSource(path, "xls")
-    lowered = head.lstrip()[:512].lower()
-    if lowered.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")) and ext not in CSV_EXTENSIONS:
-        raise InputError(Issue("文件实际是网页(HTML/XML)格式而不是 Excel 工作簿，请在 Excel 中打开后另存为 .xlsx",
-                               file=name))
-    if ext in EXCEL_EXTENSIONS:
-        raise InputError(Issue(f"文件扩展名是 {ext}，但内容不是 Excel 工作簿（文件可能已损坏）", file=name))
-    if ext in CSV_EXTENSIONS or ext == "":
+    kind = formats.sniff(path)
+    if kind == "xlsb" or os.path.splitext(name)[1].lower() == ".xlsb":
+        raise InputError(Issue(formats.XLSB, file=name))
+    note = formats.mismatch_note(kind, path)
+    source: Source
+    if kind == "xlsx":
+        source = XlsxSource(path, by_content=note is not None)
+    elif kind in ("xls", "ods"):
+        source = ExcelSource(path, kind, isolated=kind == "xls", by_content=note is not None)
+    else:
         from .csvsource import CsvSource
 
-        return CsvSource(path)
-    raise InputError(Issue(f"不支持的文件类型 {ext}：可读取 .xlsx .xlsm .xls .csv", file=name))
+        source = CsvSource(path)
+    if note:
+        source.notes.append(note)
+    return source
 
 
 class ExcelSource(Source):
-    """Any workbook calamine reads; header rows peeked through fastexcel."""
+    """Any workbook calamine reads; header rows peeked through fastexcel.
 
-    def __init__(self, path: str, kind: str = "xlsx"):
+    `isolated`: calamine runs in a child process (xltools.isolate) with a memory limit, so that a
+    corrupt file that makes it abort or allocate without bound fails alone, as an input error.
+    Used for .xls files, which are small by nature (at most 65 536 rows)."""
+
+    def __init__(self, path: str, kind: str = "xlsx", isolated: bool = False, by_content: bool = False):
         super().__init__(path)
-        import fastexcel
-
         self.kind = kind  # xls, ods (xlsx: XlsxSource)
         self._facts: dict[tuple, SheetFacts] = {}
+        self._visible: dict[str, bool] = {}
+        self._stored: dict[str, list[StoredCell]] = {}
+        self._isolated = None
+        if isolated:
+            from .isolate import IsolatedWorkbook
+
+            self._isolated = IsolatedWorkbook(path, self.name, PEEK_ROWS, by_content)
+            self._names = self._isolated.names
+            return
         try:
-            self._reader = fastexcel.read_excel(path)
+            self._reader = calamine_open(path, by_content)
             self._names = list(self._reader.sheet_names)
-            self._visible: dict[str, bool] = {}
-            self._stored: dict[str, list[StoredCell]] = {}
-        except Exception as exc:  # calamine's errors: corrupt, truncated, unsupported
-            raise self.fail(f"无法打开工作簿，文件可能已损坏：{_short(exc)}") from None
+        except BaseException as exc:  # calamine's errors: corrupt, truncated, unsupported; its panics
+            raise parser_failure(exc, self.fail, "无法打开工作簿，文件可能已损坏") from None
 
     def sheet_names(self) -> list[str]:
         return self._names
 
     def peek(self, sheet: str, n: int = PEEK_ROWS) -> list[list[str | None]]:
+        if self._isolated is not None:
+            return self._isolated.peek(sheet, n)
         try:
-            loaded = self._reader.load_sheet(sheet, header_row=None, skip_rows=0, n_rows=n, dtypes="string")
-            self._visible[sheet] = loaded.visible == "visible"
-            batch = loaded.to_arrow()
-            # fastexcel leaves out empty leading columns: map back to absolute positions.
-            offset = loaded.selected_columns[0].absolute_index if loaded.selected_columns else 0
-        except Exception as exc:
-            if "empty" in str(exc).lower() or "no data" in str(exc).lower():
-                return []
-            raise self.fail(f"无法读取工作表：{_short(exc)}", sheet) from None
-        cols = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
-        return [[None] * offset + [_cell_text(c[r]) for c in cols] for r in range(batch.num_rows)]
+            rows, self._visible[sheet] = calamine_peek(self._reader, sheet, n)
+            return rows
+        except BaseException as exc:
+            raise parser_failure(exc, lambda m: self.fail(m, sheet), "无法读取工作表") from None
 
     def sheet_visible(self, sheet: str) -> bool:
+        if self._isolated is not None:
+            return self._isolated.visible.get(sheet, True)
         if sheet not in self._visible:
             self.peek(sheet, 1)
         return self._visible.get(sheet, True)
 
     def load(self, sheet, skip_rows, text_cols, number_cols):
-        """Text columns as text; number columns as calamine types them (numbers straight to Arrow), with
-        every cell that does not fit the column's type reported beside it by calamine itself — its
-        real parse of the cell as stored: an error, a date, text below the rows it sampled."""
+        """See calamine_load; the cells calamine reported are kept for stored_cells()."""
         cols = sorted(set(text_cols) | set(number_cols))
-        try:
-            loaded = self._reader.load_sheet(
-                sheet, header_row=None, skip_rows=skip_rows, use_columns=cols,
-                dtypes={c: "string" for c in text_cols} or None)
-            table, errors = loaded.to_arrow_with_errors()
-            selected = [ci.absolute_index for ci in loaded.selected_columns]
-            relative = {ci.index: ci.absolute_index for ci in loaded.available_columns()}
-        except Exception as exc:
-            raise self.fail(f"无法读取工作表数据：{_short(exc)}", sheet) from None
-        stored = []
-        for e in (errors.errors if errors is not None else []):
-            kind, text = calamine_cell(e.detail)
-            stored.append(StoredCell(e.position[0], relative.get(e.position[1], e.position[1]), kind, text))
-        self._stored[sheet] = stored
+        if self._isolated is not None:
+            table, selected, stored = self._isolated.load(sheet, skip_rows, cols, sorted(text_cols))
+        else:
+            try:
+                table, selected, stored = calamine_load(self._reader, sheet, skip_rows, cols, sorted(text_cols))
+            except BaseException as exc:
+                raise parser_failure(exc, lambda m: self.fail(m, sheet), "无法读取工作表数据") from None
+        self._stored[sheet] = [StoredCell(*cell) for cell in stored]
         return {c: table.column(i) for i, c in enumerate(selected)}
 
     def stored_cells(self, sheet: str) -> list[StoredCell]:
@@ -259,18 +245,96 @@ def calamine_cell(detail: str) -> tuple[str, str]:
     return "text", inner  # Int/Float in a column typed otherwise: a number, parsed as text
 
 
+# calamine through fastexcel: the same calls in this process and in an isolated child.
+
+def calamine_open(path: str, by_content: bool = False):
+    """`by_content`: the file's name says another format than its content (an .xls saved as .xlsx);
+    calamine goes by the name when given a path, by the content when given the bytes."""
+    import fastexcel
+
+    _quiet_parser_logs()
+    if by_content:
+        with open(path, "rb") as fh:
+            return fastexcel.read_excel(fh.read())
+    return fastexcel.read_excel(path)
+
+
+def calamine_peek(reader, sheet: str, n: int) -> tuple[list[list[str | None]], bool]:
+    """The first n rows as text, and whether the sheet is visible."""
+    try:
+        loaded = reader.load_sheet(sheet, header_row=None, skip_rows=0, n_rows=n, dtypes="string")
+        batch = loaded.to_arrow()
+        # fastexcel leaves out empty leading columns: map back to absolute positions.
+        offset = loaded.selected_columns[0].absolute_index if loaded.selected_columns else 0
+        visible = loaded.visible == "visible"
+    except Exception as exc:
+        if "empty" in str(exc).lower() or "no data" in str(exc).lower():
+            return [], True
+        raise
+    cols = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+    return [[None] * offset + [_cell_text(c[r]) for c in cols] for r in range(batch.num_rows)], visible
+
+
+def calamine_load(reader, sheet: str, skip_rows: int, cols: list[int], text_cols: list[int]):
+    """(pyarrow.Table, absolute column index of each of its columns, stored cells).
+
+    Text columns as text; number columns as calamine types them (numbers straight to Arrow), with
+    every cell that does not fit the column's type reported beside it by calamine itself — its
+    real parse of the cell as stored: an error, a date, text below the rows it sampled. Stored
+    cells are (row, absolute column, kind, text) tuples (see calamine_cell)."""
+    loaded = reader.load_sheet(sheet, header_row=None, skip_rows=skip_rows, use_columns=cols,
+                               dtypes={c: "string" for c in text_cols} or None)
+    table, errors = loaded.to_arrow_with_errors()
+    relative = {ci.index: ci.absolute_index for ci in loaded.available_columns()}
+    stored = [(e.position[0], relative.get(e.position[1], e.position[1]), *calamine_cell(e.detail))
+              for e in (errors.errors if errors is not None else [])]
+    return table, [ci.absolute_index for ci in loaded.selected_columns], stored
+
+
+PARSER_CRASHED = "文件已损坏或格式不受支持（读取时解析器异常终止）"
+
+
+def is_panic(exc: BaseException) -> bool:
+    """pyo3's PanicException (a Rust panic inside calamine): a BaseException, not an Exception."""
+    return type(exc).__name__ == "PanicException"
+
+
+def parser_failure(exc: BaseException, fail, message: str) -> InputError:
+    """The input error for an exception out of calamine; anything else (Ctrl-C, exit) goes on."""
+    if isinstance(exc, InputError):
+        return exc
+    if is_panic(exc) or isinstance(exc, MemoryError):
+        return fail(PARSER_CRASHED + _detail(exc))
+    if isinstance(exc, Exception):
+        return fail(message + _detail(exc))
+    raise exc
+
+
+def _quiet_parser_logs() -> None:
+    """calamine's warnings (in English, through Python logging) are not for the user."""
+    import logging
+
+    for name in ("calamine", "fastexcel"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(logging.NullHandler())
+            logger.propagate = False
+
+
 class XlsxSource(ExcelSource):
     """.xlsx/.xlsm: the header rows are streamed from the sheet XML, not parsed twice."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, by_content: bool = False):
         try:
             self._zip = zipfile.ZipFile(path)
             self._paths = self._sheet_paths()
             self._check_sizes(os.path.basename(path))
+        except InputError:
+            raise
         except Exception as exc:  # BadZipFile, zlib.error, KeyError, XML errors…: all one answer
-            raise InputError(Issue(f"无法打开工作簿，文件可能已损坏：{_short(exc)}",
+            raise InputError(Issue(f"无法打开工作簿，文件可能已损坏{_detail(exc)}",
                                    file=os.path.basename(path))) from None
-        super().__init__(path)
+        super().__init__(path, by_content=by_content)
 
     def _check_sizes(self, name: str) -> None:
         """A part that inflates beyond the limit (a decompression bomb, or a runaway export) is refused
@@ -283,20 +347,36 @@ class XlsxSource(ExcelSource):
                                        file=name))
 
     def _sheet_paths(self) -> dict[str, str]:
+        """{sheet name: part path}; transitional or Strict OOXML, any namespace prefix, the workbook
+        part wherever the package relationships put it (xl/workbook.xml as a rule)."""
         from xml.etree import ElementTree as ET
 
         self._states: dict[str, str] = {}
         self._facts: dict[str, SheetFacts] = {}
-        wb = ET.fromstring(self._zip.read("xl/workbook.xml"))
-        rels = ET.fromstring(self._zip.read("xl/_rels/workbook.xml.rels"))
-        targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
+        names = set(self._zip.namelist())
+        book = "xl/workbook.xml"
+        if "_rels/.rels" in names:
+            for rel in ET.fromstring(self._zip.read("_rels/.rels")).iter():
+                if _local(rel.tag) == "Relationship" and (rel.get("Type") or "").endswith("/officeDocument"):
+                    book = (rel.get("Target") or book).lstrip("/")
+                    break
+        if book not in names and "xl/workbook.xml" in names:
+            book = "xl/workbook.xml"
+        folder, base = posixpath.split(book)
+        wb = ET.fromstring(self._zip.read(book))
+        rels = ET.fromstring(self._zip.read(posixpath.join(folder, "_rels", base + ".rels")))
+        targets = {r.get("Id"): r.get("Target") or "" for r in rels.iter() if _local(r.tag) == "Relationship"}
         paths = {}
-        for sh in wb.iter(f"{_NS_MAIN}sheet"):
-            target = targets.get(sh.get(f"{_NS_REL}id"), "")
+        for sh in wb.iter():
+            if _local(sh.tag) != "sheet" or _namespace(sh.tag) not in _MAIN_NAMESPACES:
+                continue
+            rid = next((v for k, v in sh.attrib.items() if _local(k) == "id" and _namespace(k) in _REL_NAMESPACES),
+                       None)
+            target = targets.get(rid, "")
             if target.startswith("/"):
                 path = target.lstrip("/")
             else:
-                path = posixpath.normpath(posixpath.join("xl", target))
+                path = posixpath.normpath(posixpath.join(folder, target))
             paths[sh.get("name")] = path
             self._states[sh.get("name")] = sh.get("state") or "visible"
         return paths
@@ -309,10 +389,10 @@ class XlsxSource(ExcelSource):
             cells = _stream_first_rows(self._zip, path, n)
             needed = {int(v) for (_, _, t, v) in cells if t == "s" and v is not None and v.isdigit()}
             strings = _shared_strings(self._zip, max(needed)) if needed else []
-        except (zipfile.BadZipFile, OSError, SyntaxError, EOFError, ValueError, Exception) as exc:
-            if isinstance(exc, InputError):
-                raise
-            raise self.fail(f"无法读取工作表，文件可能已损坏：{_short(exc)}", sheet) from None
+        except _BeyondGrid as exc:
+            raise self.fail(str(exc), sheet) from None
+        except Exception as exc:  # zipfile, zlib, XML and number errors of a broken part
+            raise self.fail(f"无法读取工作表，文件可能已损坏{_detail(exc)}", sheet) from None
         rows: list[list[str | None]] = []
         for r, c, t, v in cells:
             if r >= n:
@@ -422,9 +502,15 @@ def _dimension(zf: zipfile.ZipFile, member: str) -> tuple[int, int] | None:
 
 
 def _stream_first_rows(zf: zipfile.ZipFile, path: str, n: int):
-    """(row, col, type, raw value) of the cells in the first n rows, streaming."""
-    parser = XMLPullParser(events=("end",))
+    """(row, col, type, raw value) of the cells in the first n rows, streaming.
+
+    Positions come from the `r` attributes when present, else from the order of the rows and of the
+    cells in a row (both are optional in the format). Elements are matched by namespace URI, so any
+    prefix and Strict OOXML are read alike."""
+    parser = XMLPullParser(events=("start", "end"))
     cells = []
+    row = -1  # 0-based index of the current row
+    col = -1  # 0-based index of the last cell of the current row
     done = False
     with zf.open(path) as fh:
         while not done:
@@ -432,35 +518,95 @@ def _stream_first_rows(zf: zipfile.ZipFile, path: str, n: int):
             if not chunk:
                 break
             parser.feed(chunk)
-            for _, el in parser.read_events():
-                tag = el.tag
-                if tag == f"{_NS_MAIN}c":
+            for event, el in parser.read_events():
+                if _namespace(el.tag) not in _MAIN_NAMESPACES:
+                    continue
+                tag = _local(el.tag)
+                if event == "start":
+                    if tag == "row":
+                        rr = el.get("r")
+                        row = _row_number(rr, path) - 1 if rr else row + 1
+                        col = -1
+                        if row >= n:
+                            done = True
+                            break
+                    continue
+                if tag == "c":
                     ref = el.get("r")
-                    m = _CELL_REF.match(ref or "")
-                    if not m:
-                        continue
-                    r, c = int(m.group(2)) - 1, col_index(m.group(1))
+                    if ref:
+                        r, col = _cell_position(ref, path)
+                    else:
+                        r, col = row, col + 1
                     if r >= n:
                         done = True
                         break
                     t = el.get("t")
                     if t == "inlineStr":
-                        v = "".join(x.text or "" for x in el.iter(f"{_NS_MAIN}t"))
+                        v = "".join(x.text or "" for x in _inline_text_runs(el))
                         t = "str"
                     else:
-                        vel = el.find(f"{_NS_MAIN}v")
+                        vel = next((x for x in el if _local(x.tag) == "v"), None)
                         v = vel.text if vel is not None else None
-                    cells.append((r, c, t, v))
-                elif tag == f"{_NS_MAIN}row":
+                    cells.append((r, col, t, v))
+                elif tag == "row":
                     el.clear()
-                    rr = el.get("r")
-                    if rr and rr.isdigit() and int(rr) >= n:
-                        done = True
-                        break
-                elif tag == f"{_NS_MAIN}sheetData":
+                elif tag == "sheetData":
                     done = True
                     break
     return cells
+
+
+# OOXML transitional and Strict (ISO/IEC 29500 Strict) namespaces; "" for a file written without one.
+_MAIN_NAMESPACES = {"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                    "http://purl.oclc.org/ooxml/spreadsheetml/main", ""}
+_REL_NAMESPACES = {"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                   "http://purl.oclc.org/ooxml/officeDocument/relationships"}
+MAX_ROWS, MAX_COLS = 1_048_576, 16_384  # Excel's grid: row 1048576, column XFD
+
+
+def _namespace(tag: str) -> str:
+    return tag[1:tag.index("}")] if tag.startswith("{") else ""
+
+
+def _local(tag: str) -> str:
+    return tag[tag.index("}") + 1:] if tag.startswith("{") else tag
+
+
+def _inline_text_runs(cell):
+    """The <t> elements of an inline string, phonetic runs (<rPh>) left out."""
+    for child in cell.iter():
+        if _local(child.tag) == "rPh":
+            continue
+        for t in ([child] if _local(child.tag) == "t" else []):
+            yield t
+
+
+class _BeyondGrid(ValueError):
+    """A cell or row position outside Excel's grid: the message is the user's."""
+
+
+def _beyond_grid(ref: str, path: str) -> _BeyondGrid:
+    shown = ref if len(ref) <= 20 else ref[:20] + "…"
+    return _BeyondGrid(f"单元格位置 {shown} 超出 Excel 表格的范围（最多 {MAX_ROWS} 行、XFD 列），"
+                       "文件已损坏或不是 Excel 写出的工作簿")
+
+
+def _row_number(text: str, path: str) -> int:
+    if not text.isdigit() or len(text) > 7 or not 1 <= int(text) <= MAX_ROWS:
+        raise _beyond_grid(f"第 {text} 行", path)
+    return int(text)
+
+
+def _cell_position(ref: str, path: str) -> tuple[int, int]:
+    """0-based (row, col) of a cell reference such as B7; beyond the grid is an input error, found
+    before the letters are turned into a number (a reference of a million letters would take hours)."""
+    m = _CELL_REF.fullmatch(ref)
+    if not m or len(m.group(1)) > 3:
+        raise _beyond_grid(ref, path)
+    c = col_index(m.group(1))
+    if c >= MAX_COLS:
+        raise _beyond_grid(ref, path)
+    return _row_number(m.group(2), path) - 1, c
 
 
 def _shared_strings(zf: zipfile.ZipFile, up_to: int) -> list[str]:
@@ -478,14 +624,15 @@ def _shared_strings(zf: zipfile.ZipFile, up_to: int) -> list[str]:
                 break
             parser.feed(chunk)
             for _, el in parser.read_events():
-                if el.tag == f"{_NS_MAIN}si":
+                if _local(el.tag) == "si" and _namespace(el.tag) in _MAIN_NAMESPACES:
                     # Rich text: the runs' <t>; phonetic runs (<rPh>) are not part of the text.
                     parts = []
                     for child in el:
-                        if child.tag == f"{_NS_MAIN}t":
+                        tag = _local(child.tag)
+                        if tag == "t":
                             parts.append(child.text or "")
-                        elif child.tag == f"{_NS_MAIN}r":
-                            parts.extend(x.text or "" for x in child.iter(f"{_NS_MAIN}t"))
+                        elif tag == "r":
+                            parts.extend(x.text or "" for x in child.iter() if _local(x.tag) == "t")
                     out.append("".join(parts))
                     el.clear()
     return out
@@ -553,6 +700,11 @@ def decode_text(raw: bytes, name: str) -> tuple[str, str]:
             continue
     raise InputError(Issue("无法识别文件编码：既不是 UTF-8 也不是 GBK/GB18030，请另存为 UTF-8 编码的 CSV",
                            file=name))
+
+
+def _detail(exc: BaseException) -> str:
+    """The library's own words about a failure (English), for XLTOOLS_DEBUG=1 only."""
+    return f"（{_short(exc)}）" if os.environ.get("XLTOOLS_DEBUG") else ""
 
 
 def _short(exc: BaseException) -> str:
