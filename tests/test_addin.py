@@ -399,6 +399,7 @@ def test_install_check_uninstall(tmp_path, monkeypatch):
         fh.write(f'"SOURCE","{home / "data.xlsx"}"\r\n')
     assert run_cli_env(env, "addin", "install", "--dir", folder, "--interpreter", sys.executable).returncode == 0
     check = run_cli_env(env, "addin", "check", "--dir", folder)
+    assert f"✓ 数据源：{home / 'data.xlsx'}" in check.stdout
     marks = [line[0] for line in check.stdout.splitlines() if line[:1] in "✓✗"]
     on_excel_os = sys.platform in ("win32", "darwin")
     assert marks == ["✓" if on_excel_os else "✗"] + ["✓"] * (len(marks) - 1), check.stdout
@@ -538,3 +539,155 @@ def test_mac_config_is_where_the_vba_reads_it(tmp_path, monkeypatch, built):
     mac_dir = re.search(r"(?s)Function GetMacDir\(.*?End Function", xlwings_vba).group(0)
     assert re.search(r'If Normalize = True Then\s+(?:\'.*\s+)?GetMacDir = Replace\(GetMacDir, '
                      r'"/Library/Containers/com.microsoft.Excel/Data", ""\)', mac_dir)
+
+
+# ---------------------------------------------------------------- a new user's everyday failures
+
+def test_check_passes_without_a_source_in_the_config(tmp_path, monkeypatch):
+    """On a machine set up as the README says (the source is chosen per workbook with 设置数据源), check
+    exits 0: a source missing from the config is shown as a hint, not as something to fix. Excel for Mac
+    stands for an Excel OS here (no pywin32 check); everything else is the real install and check."""
+    from udfs import engine
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("XLTOOLS_SOURCE", raising=False)
+    monkeypatch.delenv("XLTOOLS_LEDGER", raising=False)
+    monkeypatch.setattr(sys, "platform", "darwin")
+    engine.CACHE.clear()
+    folder = tmp_path / "Startup"
+    assert cli("addin", "install", "--dir", folder, "--interpreter", sys.executable).exit_code == 0
+    result = cli("addin", "check", "--dir", folder)
+    assert result.exit_code == 0, result.output
+    assert "✗" not in result.output and "· 数据源：配置文件和环境变量中未设置" in result.output
+    # A source that is set but missing is still a fault.
+    conf = tmp_path / "home" / "Library" / "Containers" / "com.microsoft.Excel" / "Data" / "xltools.conf"
+    conf.write_bytes(conf.read_bytes() + f'"SOURCE","{tmp_path / "gone.xlsx"}"\r\n'.encode("utf-8"))
+    result = cli("addin", "check", "--dir", folder)
+    assert result.exit_code == 2 and f"✗ 数据源：{tmp_path / 'gone.xlsx'}" in result.output
+    engine.CACHE.clear()
+
+
+def test_reinstall_hint_is_the_repository_install_not_pypi(tmp_path):
+    """udfs.functions that cannot be imported (blocked in a real child process): the fix names the install
+    from the repository folder, as xltools is not on PyPI."""
+    code = ("import sys; sys.modules['udfs.functions'] = None\n"
+            "from xltools.cli import main\n"
+            f"main(['addin', 'check', '--dir', {str(tmp_path / 'XLSTART')!r}])")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8",
+                          env=dict(os.environ, HOME=str(tmp_path), PYTHONIOENCODING="utf-8"))
+    assert "✗ Python 中无法导入 udfs.functions" in proc.stdout, proc.stdout + proc.stderr
+    assert "python -m pip install . pywin32" in proc.stdout and "没有发布到 PyPI" in proc.stdout
+    assert "pip install xltools" not in proc.stdout and proc.returncode == 2
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="an OS without Excel")
+def test_install_on_an_os_without_excel_is_a_usage_problem(tmp_path):
+    proc = run_cli_env({"HOME": str(tmp_path)}, "addin", "install")
+    assert proc.returncode == 2, proc.stderr  # not 1, which is an internal error
+    assert "本机不是 Windows 或 macOS" in proc.stderr and "--dir" in proc.stderr and "内部错误" not in proc.stderr
+    assert not (tmp_path / ".xltools").exists()
+
+
+def test_install_and_build_name_the_wrong_folder_in_chinese(tmp_path):
+    env = {"HOME": str(tmp_path / "home")}
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    procs = [proc := run_cli_env(env, "addin", "install", "--dir", a_file)]  # FileExistsError before
+    assert proc.returncode == 2 and f"{a_file} 是一个文件，不是文件夹" in proc.stderr, proc.stderr
+    procs.append(proc := run_cli_env(env, "addin", "install", "--dir", a_file / "XLSTART"))  # NotADirectoryError
+    assert proc.returncode == 1 and f"无法创建文件夹 {a_file / 'XLSTART'}" in proc.stderr, proc.stderr
+    if os.path.isdir("/proc/self"):  # a folder nobody can create one in, root included
+        procs.append(proc := run_cli_env(env, "addin", "install", "--dir", "/proc/nope"))  # FileNotFoundError before
+        assert proc.returncode == 1 and "无法创建文件夹 /proc/nope" in proc.stderr, proc.stderr
+    procs.append(proc := run_cli_env(env, "addin", "build", "-o", tmp_path))  # IsADirectoryError's text before
+    assert proc.returncode == 2 and f"{tmp_path} 是文件夹，请给出 .xlam 文件名" in proc.stderr, proc.stderr
+    for p in procs:
+        assert "内部错误" not in p.stderr and "Errno" not in p.stderr and "Traceback" not in p.stderr
+    assert not (tmp_path / "home" / ".xltools").exists() and sorted(os.listdir(tmp_path)) == ["a-file"]
+
+
+def test_uninstall_of_an_add_in_it_cannot_remove_says_close_excel(tmp_path):
+    """Windows refuses to delete a file Excel has open (PermissionError). Here the same error comes from the
+    file system itself: the add-in in a read-only folder, removed by an unprivileged process (root drops to
+    nobody after the imports, as root may delete anything)."""
+    import tempfile
+
+    base = tempfile.mkdtemp(prefix="xltools-uninstall-")  # tmp_path's parents are private to root
+    try:
+        os.chmod(base, 0o755)
+        folder = os.path.join(base, "XLSTART")
+        os.mkdir(folder)
+        with open(os.path.join(folder, "xltools.xlam"), "wb") as fh:
+            fh.write(b"PK")
+        os.chmod(folder, 0o555)
+        code = ("import os, sys\n"
+                "from xltools.cli import main\n"
+                "import xltools.addin, xltools.errors, xltools.output, udfs.engine\n"
+                "if os.getuid() == 0:\n"
+                "    os.setgid(65534); os.setuid(65534)\n"
+                f"main(['addin', 'uninstall', '--dir', {folder!r}])")
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8",
+                              env=dict(os.environ, HOME=base, PYTHONIOENCODING="utf-8"))
+        assert proc.returncode == 1, proc.stderr  # as every file that cannot be written or replaced
+        assert f"无法删除加载项 {os.path.join(folder, 'xltools.xlam')}" in proc.stderr
+        assert "请先关闭 Excel 再卸载" in proc.stderr and "内部错误" not in proc.stderr and "Errno" not in proc.stderr
+        assert os.path.exists(os.path.join(folder, "xltools.xlam"))
+    finally:
+        os.chmod(os.path.join(base, "XLSTART"), 0o755)
+        shutil.rmtree(base)
+
+
+def test_a_legacy_utf8_config_is_named_and_repaired_by_install(code_page, tmp_path):
+    """xltools before issue 15 wrote the config in UTF-8. C:\\Users\\张伟 in UTF-8 decodes in code page 936
+    without error — as mojibake, which is what Excel reads. check names it; install rewrites it in the code
+    page, keeping every setting."""
+    from udfs import engine
+
+    code_page("cp936")
+    conf = tmp_path / "张伟" / ".xltools" / "xltools.conf"
+    conf.parent.mkdir(parents=True)
+    legacy = f'"INTERPRETER_WIN","{ZHANG}"\r\n"UDF MODULES","udfs.functions"\r\n'.encode("utf-8")
+    conf.write_bytes(legacy)
+    misread = legacy.decode("cp936")  # no error: nothing in the code page alone tells
+    assert "张伟" not in misread and dict(engine.config_pairs(str(conf)))["INTERPRETER_WIN"] != ZHANG
+    folder = tmp_path / "XLSTART"
+    result = cli("addin", "check", "--dir", folder)
+    assert result.exit_code == 2 and "看来是按 UTF-8 保存的" in result.output, result.output
+    assert "重新运行 xltools addin install" in result.output
+    # A UTF-8 source line too (this one does not decode in cp936: before, install refused and said to re-run it).
+    source = "D:\\统计\\2022年1-12月规上工业.xlsx"
+    conf.write_bytes(legacy + f'"SOURCE","{source}"\r\n'.encode("utf-8"))
+    assert "看来是按 UTF-8 保存的" in cli("addin", "check", "--dir", folder).output
+    result = cli("addin", "install", "--dir", folder, "--interpreter", ZHANG)
+    assert result.exit_code == 0, result.output
+    assert read_as_vba(conf.read_bytes(), "cp936") == {"INTERPRETER_WIN": ZHANG, "UDF MODULES": "udfs.functions",
+                                                       "SOURCE": source}
+    engine.CACHE.clear()
+    result = cli("addin", "check", "--dir", folder)
+    assert "UTF-8" not in result.output and "✓ 配置文件" in result.output, result.output
+    engine.CACHE.clear()
+
+
+def test_lines_input_would_misalign_are_flagged_and_rewritten(code_page, tmp_path):
+    """udfs.engine reads `# comment` and `key = value` lines, VBA's `Input #f, key, value` reads fields: such
+    a line shifts every key after it. check flags them; install rewrites every setting as "key","value"."""
+    from udfs import engine
+
+    code_page("cp936")
+    conf = tmp_path / "张伟" / ".xltools" / "xltools.conf"
+    conf.parent.mkdir(parents=True)
+    text = (f'# 我的设置\r\n"INTERPRETER_WIN","{sys.executable}"\r\nsource = D:\\统计\\x.xlsx\r\n'
+            '"UDF MODULES","udfs.functions"\r\n')
+    conf.write_bytes(text.encode("cp936"))
+    assert dict(engine.config_pairs(str(conf)))["source"] == "D:\\统计\\x.xlsx"  # what Python reads
+    folder = tmp_path / "XLSTART"
+    result = cli("addin", "check", "--dir", folder)
+    assert result.exit_code == 2
+    assert '✗ 配置文件中有 2 行不是 "键","值" 的形式（第 1 行 # 我的设置；第 3 行 source = D:\\统计\\x.xlsx）' \
+        in result.output, result.output
+    assert "重新运行 xltools addin install" in result.output
+    assert cli("addin", "install", "--dir", folder, "--interpreter", sys.executable).exit_code == 0
+    assert read_as_vba(conf.read_bytes(), "cp936") == {"INTERPRETER_WIN": sys.executable,
+                                                       "source": "D:\\统计\\x.xlsx", "UDF MODULES": "udfs.functions"}
+    assert "不是 \"键\",\"值\" 的形式" not in cli("addin", "check", "--dir", folder).output
+    engine.CACHE.clear()

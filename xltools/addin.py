@@ -357,9 +357,17 @@ def build_vba_project(template: bytes) -> bytes:
 
 # ---------------------------------------------------------------- the .xlam
 
+def is_a_folder(out: str) -> str:
+    return f"{out} 是文件夹，请给出 .xlam 文件名（例如 {os.path.join(out, ADDIN_NAME)}）"
+
+
 def build(out: str, template: str | None = None) -> str:
     """Write the add-in to `out` (atomically) and return its path."""
+    from .errors import InputError
     from .output import atomic_path
+
+    if os.path.isdir(out):
+        raise InputError(is_a_folder(out))
 
     template = template or template_path()
     with zipfile.ZipFile(template) as z:
@@ -394,20 +402,58 @@ def config_path() -> str:
     return user_config_path()
 
 
-def read_config(path: str | None = None) -> dict[str, str]:
+def read_config(path: str | None = None, rewriting: bool = False) -> dict[str, str]:
     """The config file's pairs, decoded as VBA's `Input #` decodes them; InputError (exit 2) when the file is
-    not in that code page."""
-    from udfs.engine import NO_DATA, UdfError, config_pairs
+    not in that code page. `rewriting` (install, which writes the file anew in the code page): a file that
+    an earlier xltools wrote in UTF-8 (utf8_misread) is read as UTF-8, so that the rewrite repairs it."""
+    from udfs.engine import NO_DATA, UdfError, config_line, config_pairs
 
     from .errors import InputError
 
     path = path or config_path()
     if not os.path.exists(path):
         return {}
+    if rewriting:
+        with open(path, "rb") as fh:
+            legacy = utf8_misread(fh.read())
+        if legacy is not None:
+            return dict(pair for pair in map(config_line, legacy.splitlines()) if pair)
     try:
         return dict(config_pairs(path))
     except UdfError as exc:
         raise InputError(str(exc).removeprefix(NO_DATA)) from None
+
+
+def utf8_misread(data: bytes, encoding: str | None = None) -> str | None:
+    """The text of a config file saved in UTF-8 (as xltools wrote it before) where VBA's `Input #` decodes
+    another code page: non-ASCII bytes that are valid UTF-8 and read differently in the code page, which
+    may well decode them without error (C:\\Users\\张伟 in UTF-8 is valid, wrong, cp936 text). None otherwise."""
+    import codecs
+
+    from udfs.engine import config_encoding
+
+    encoding = encoding or config_encoding()
+    if data.isascii() or codecs.lookup(encoding).name == "utf-8":
+        return None
+    try:
+        as_utf8 = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    try:
+        return as_utf8 if data.decode(encoding) != as_utf8 else None
+    except UnicodeDecodeError:
+        return as_utf8
+
+
+_INPUT_LINE = re.compile(r'"[^"]*","[^"]*"')
+
+
+def misaligned_lines(text: str) -> list[tuple[int, str]]:
+    """The lines (number, text) that VBA's `Input #f, key, value` does not read as one key and one value:
+    udfs.engine also accepts `# comment` and `key = value` lines, but Input # reads fields, not lines, so
+    such a line shifts every key and value after it (xlwings' GetConfigFromFile)."""
+    return [(k, line) for k, line in enumerate(text.splitlines(), 1)
+            if line.strip() and not _INPUT_LINE.fullmatch(line.strip())]
 
 
 def config_bytes(values: dict[str, str]) -> bytes:
@@ -460,25 +506,63 @@ def interpreter_key() -> str:
 
 
 def install(folder: str | None = None, interpreter: str | None = None) -> tuple[str, str]:
+    from .errors import InputError, OutputError
+
     folder = folder or startup_folder()
     if folder is None:
-        from .errors import OutputError
-
-        raise OutputError("本机不是 Windows 或 macOS，找不到 Excel 的启动文件夹；可用 --dir 指定安装到哪个文件夹")
-    values = read_config()
+        raise InputError(NO_STARTUP_FOLDER)  # exit 2: on this OS the folder must be given
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise InputError(not_a_folder(folder))
+    values = read_config(rewriting=True)
     values[interpreter_key()] = interpreter or sys.executable
     values["UDF MODULES"] = UDF_MODULE
     config_bytes(values)  # a value VBA could not read is refused before anything is written
-    os.makedirs(folder, exist_ok=True)
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(cannot_create(folder, exc)) from None
     target = build(os.path.join(folder, ADDIN_NAME))
     return target, write_config(values)
 
 
+NO_STARTUP_FOLDER = "本机不是 Windows 或 macOS，没有 Excel 的启动文件夹；可用 --dir 指定安装到哪个文件夹"
+
+
+def not_a_folder(folder: str) -> str:
+    return f"{folder} 是一个文件，不是文件夹：--dir 请给出加载项要安装到的文件夹"
+
+
+def cannot_create(folder: str, exc: OSError) -> str:
+    """Why a folder cannot be made, in Chinese (the system's own text is English or in the code page)."""
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        why = "路径中有一部分是文件而不是文件夹"
+    elif isinstance(exc, FileNotFoundError):
+        why = "它的上级文件夹不存在，或那里不允许新建文件夹"
+    elif isinstance(exc, PermissionError):
+        why = "没有在那里新建文件夹的权限"
+    else:
+        why = f"系统拒绝新建（错误号 {exc.errno}）"
+    return f"无法创建文件夹 {folder}：{why}。请用 --dir 给出一个已有的、可以写入的文件夹"
+
+
 def uninstall(folder: str | None = None) -> str | None:
+    """Remove the installed add-in; OutputError (in Chinese) when it cannot be removed — on Windows, most
+    often because Excel has it open."""
+    from .errors import OutputError
+
     folder = folder or startup_folder()
     target = os.path.join(folder, ADDIN_NAME) if folder else None
-    if target and os.path.exists(target):
-        os.remove(target)
+    if target and os.path.lexists(target):
+        try:
+            os.remove(target)
+        except OSError as exc:
+            if os.path.isdir(target):
+                raise OutputError(f"无法删除 {target}：它是一个文件夹，不是加载项文件；请确认 --dir 给出的文件夹，"
+                                  "或在资源管理器中处理它") from None
+            why = ("文件正被 Excel 使用，或没有删除它的权限" if isinstance(exc, PermissionError)
+                   else f"系统拒绝删除（错误号 {exc.errno}）")
+            raise OutputError(f"无法删除加载项 {target}：{why}。请先关闭 Excel 再卸载"
+                              "（若仍不行，可在资源管理器中手动删除这个文件）") from None
         return target
     return None
 
@@ -488,6 +572,7 @@ class Check:
     ok: bool
     what: str
     fix: str = ""
+    info: bool = False  # for the user's information: neither present nor missing (ok stays True)
 
 
 def check(folder: str | None = None) -> list[Check]:
@@ -513,12 +598,11 @@ def check(folder: str | None = None) -> list[Check]:
                 same = hashlib.sha256(a.read()).digest() == hashlib.sha256(b.read()).digest()
         out.append(Check(same, "加载项与本机安装的 xltools、xlwings 版本一致",
                          "升级 xltools 或 xlwings 后请重新运行 xltools addin install"))
+    out += config_checks()
     try:
         conf = read_config()
-        out.append(Check(bool(conf), f"配置文件：{config_path()}", "运行 xltools addin install 写入配置"))
-    except InputError as exc:
+    except InputError:
         conf = {}
-        out.append(Check(False, f"配置文件：{config_path()}", exc.issues[0].message))
     interp = conf.get(interpreter_key(), "")
     out.append(Check(bool(interp) and os.path.exists(interp), f"Python 解释器（{interpreter_key()}）：{interp or '未设置'}",
                      "运行 xltools addin install，或在配置文件中写入 python.exe 的完整路径"))
@@ -536,13 +620,56 @@ def check(folder: str | None = None) -> list[Check]:
         import udfs.functions  # noqa: F401
         out.append(Check(True, "Python 中可以导入 udfs.functions"))
     except Exception as exc:  # what the user sees in Excel as #VALUE!
-        out.append(Check(False, f"Python 中无法导入 udfs.functions：{exc}", "重新安装：python -m pip install xltools"))
-    try:
-        from udfs.engine import settings
+        out.append(Check(False, f"Python 中无法导入 udfs.functions：{exc}",
+                         "重新安装 xltools：在本仓库的文件夹（含 pyproject.toml）中运行 python -m pip install . pywin32"
+                         "（xltools 没有发布到 PyPI；见 README“安装（Windows + Excel）”一节）"))
+    out.append(source_check())
+    return out
 
-        s = settings()
-        out.append(Check(os.path.exists(s.source), f"数据源：{s.source}（{s.origin}）", "检查数据文件路径"))
-    except Exception:
-        out.append(Check(False, "数据源：未设置（也可以在每个工作簿中用“设置数据源”按钮设置）",
-                         f'在 {config_path()} 中加一行 "SOURCE","数据文件的完整路径"'))
+
+def source_check() -> Check:
+    """The data source outside the workbooks (XLTOOLS_SOURCE, the config file's SOURCE). Not set is no fault:
+    the recommended way is each workbook's 设置数据源 button, which this command cannot see."""
+    from udfs.engine import UdfError, settings_from_environment, settings_from_file
+
+    try:
+        found = next((s for s in (settings_from_environment(), settings_from_file()) if s is not None and s.source),
+                     None)
+    except UdfError:  # the config file cannot be read: its own check says so
+        found = None
+    if found is None:
+        return Check(True, "数据源：配置文件和环境变量中未设置。在每个工作簿中用“设置数据源”按钮选择数据文件即可"
+                           f'（也可以在 {config_path()} 中加一行 "SOURCE","数据文件的完整路径"）', info=True)
+    return Check(os.path.exists(found.source), f"数据源：{found.source}（{found.origin}）",
+                 "数据文件不存在：检查路径，或改用工作簿中的“设置数据源”按钮")
+
+
+def config_checks(path: str | None = None) -> list[Check]:
+    """The config file as the add-in's VBA reads it: present, in the code page `Input #` decodes (a UTF-8 file
+    from an earlier xltools is named, though it decodes without error), every line one `"key","value"`."""
+    from udfs.engine import config_encoding
+
+    from .errors import InputError
+
+    path = path or config_path()
+    reinstall = "重新运行 xltools addin install：它按本机代码页把每个设置重写为 \"键\",\"值\" 一行（设置保留，注释行不保留）"
+    if not os.path.exists(path):
+        return [Check(False, f"配置文件：{path}（不存在）", "运行 xltools addin install 写入配置")]
+    with open(path, "rb") as fh:
+        data = fh.read()
+    encoding = config_encoding()
+    legacy = utf8_misread(data, encoding)
+    if legacy is not None:
+        return [Check(False, f"配置文件：{path} 看来是按 UTF-8 保存的（以前版本的 xltools 这样写），加载项的 VBA 按本机"
+                             f"代码页（{encoding}）读取，其中的中文会读成乱码", reinstall)]
+    try:
+        conf = read_config(path)
+    except InputError as exc:
+        return [Check(False, f"配置文件：{path}", exc.issues[0].message)]
+    out = [Check(bool(conf), f"配置文件：{path}", "运行 xltools addin install 写入配置")]
+    bad = misaligned_lines(data.decode(encoding))
+    if bad:
+        shown = "；".join(f"第 {k} 行 {line.strip()}" for k, line in bad[:3]) + ("……" if len(bad) > 3 else "")
+        out.append(Check(False, f"配置文件中有 {len(bad)} 行不是 \"键\",\"值\" 的形式（{shown}）：加载项的 VBA 用 "
+                                "Input # 按字段读取，这样的行会把其后的键和值错开", reinstall))
     return out

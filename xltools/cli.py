@@ -458,8 +458,10 @@ def addin():
 @guarded
 def addin_build(output):
     """由 udfs/addin/ 中的按钮表和 VBA 文本、udfs.functions 中的函数，构建加载项（任何操作系统上都可以）。"""
-    from .addin import build
+    from .addin import build, is_a_folder
 
+    if os.path.isdir(output):  # a usage problem (exit 2), as -o naming a folder is for every command
+        raise click.BadParameter(is_a_folder(output), param_hint="'-o' / '--output'")
     click.echo(f"已构建 {build(output)}")
 
 
@@ -470,8 +472,12 @@ def addin_build(output):
 def addin_install(folder, interpreter):
     """构建并安装加载项，写入配置文件（解释器、UDF MODULES）：Windows 为 %USERPROFILE%\\.xltools\\xltools.conf，
     按本机的 ANSI 代码页（中文系统为 GBK）保存；macOS 为 ~/Library/Containers/com.microsoft.Excel/Data/xltools.conf。"""
-    from .addin import install
+    from .addin import NO_STARTUP_FOLDER, install, not_a_folder, startup_folder
 
+    if folder is None and startup_folder() is None:  # usage problems: exit 2
+        raise click.UsageError(NO_STARTUP_FOLDER)
+    if folder is not None and os.path.exists(folder) and not os.path.isdir(folder):
+        raise click.BadParameter(not_a_folder(folder), param_hint="'--dir'")
     target, conf = install(folder, interpreter)
     click.echo(f"已安装 {target}\n已写入配置 {conf}\n请重新启动 Excel，功能区中会出现“战新产业”选项卡。")
 
@@ -482,8 +488,13 @@ def addin_install(folder, interpreter):
 def addin_uninstall(folder):
     """删除已安装的加载项（配置文件保留）。"""
     from .addin import config_path, uninstall
+    from .errors import OutputError
 
-    removed = uninstall(folder)
+    try:
+        removed = uninstall(folder)
+    except OutputError as exc:  # exit 1, as every file that cannot be written or replaced
+        click.echo(str(exc), err=True)
+        sys.exit(1)
     click.echo(f"已删除 {removed}（配置文件 {config_path()} 保留）" if removed else "没有找到已安装的加载项")
 
 
@@ -491,12 +502,13 @@ def addin_uninstall(folder):
 @click.option("--dir", "folder", metavar="DIR", help="加载项所在的文件夹（默认：Excel 的用户启动文件夹）。")
 @guarded
 def addin_check(folder):
-    """检查本机使用加载项还缺什么，用中文列出并给出办法；全部具备时退出码为 0，有需要处理的项时为 2。"""
+    """检查本机使用加载项还缺什么，用中文列出并给出办法；全部具备时退出码为 0，有需要处理的项（✗）时为 2。
+    以“·”开头的是提示，例如数据源未写在配置文件中（推荐在工作簿中用“设置数据源”按钮设置），不算缺少。"""
     from .addin import check
 
     results = check(folder)
     for c in results:
-        click.echo(("✓ " if c.ok else "✗ ") + c.what + ("" if c.ok or not c.fix else f"\n    办法：{c.fix}"))
+        click.echo(("· " if c.info else "✓ " if c.ok else "✗ ") + c.what + ("" if c.ok or not c.fix else f"\n    办法：{c.fix}"))
     sys.exit(0 if all(c.ok for c in results) else 2)
 
 
