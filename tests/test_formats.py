@@ -2,7 +2,7 @@
 
 Real files: written by openpyxl, xlsxwriter, xlwt and LibreOffice, edited by hand (zip members,
 compound files through xltools.cfb), and the corpus of other projects' test files in
-/work/shared/data/corpus. Every read ends in a result or a clean InputError in Chinese, from the
+tests/data/corpus (a copy, with its README and licences). Every read ends in a result or a clean InputError in Chinese, from the
 real command, within a timeout.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ from xltools.errors import InputError
 from xltools.sources import PARSER_CRASHED, ExcelSource, open_source
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CORPUS = "/work/shared/data/corpus"
+CORPUS = os.path.join(os.path.dirname(__file__), "data", "corpus")
 ROOT = os.path.dirname(HERE)
 POSIX = os.name == "posix"
 CJK = re.compile(r"[\u4e00-\u9fff]")
