@@ -237,6 +237,8 @@ def _unknown_county(texts: dict[str, pa.Array], keep: np.ndarray, first_row: int
 
 def _industry_codes(arr: pa.Array) -> pa.Array:
     """`C3985`, `3985.0`, ` 3985 ` -> `3985`; numeric cells that lost a leading 0 get it back."""
+    if pc.all(pc.match_substring_regex(arr, r"^\d{4}$")).as_py() is not False:  # as they should be
+        return arr
     arr = pc.replace_substring_regex(arr, r"^[A-Za-z]\s*", "")
     arr = pc.replace_substring_regex(arr, r"\.0+$", "")
     three = pc.fill_null(pc.match_substring_regex(arr, r"^\d{3}$"), False)

@@ -282,8 +282,10 @@ def _merge_ranges(buf: bytes, start: int, end: int, out: list) -> None:
         out.append((min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)))
 
 
-def _fast(source, member: str, want_facts: bool):
-    """The screen. Returns (extent, merged) or raises _NeedExact."""
+def _fast(source, member: str, want_facts: bool, want_extent: bool = True):
+    """The screen. Returns (extent, merged) or raises _NeedExact. Without want_extent only the
+    boolean and formula tokens and the merged ranges are looked for: memchr speed, no cell check
+    (and no syntax gate: a quoted "b" and an <f element are found in any spelling)."""
     max_col, max_row = -1, 0
     merged: list = []
     state = 0            # 0 before <sheetData>, 1 inside, 2 after
@@ -306,14 +308,21 @@ def _fast(source, member: str, want_facts: bool):
                 m = _SHEETDATA.search(buf, max(pos, close - 64), end)
                 if m and m.group(1):
                     stop = m.start()
-            for gate in (b"'", b"\t", b"\n", b"\r"):
-                if buf.find(gate, pos, stop) >= 0:
-                    raise _NeedExact
+            if want_extent:
+                for gate in (b"'", b"\t", b"\n", b"\r"):
+                    if buf.find(gate, pos, stop) >= 0:
+                        raise _NeedExact
             if want_facts:
                 if buf.find(b"b", pos, stop) >= 0 and _BOOLISH.search(buf, pos, stop):
                     raise _NeedExact
                 if buf.find(b"f", pos, stop) >= 0 and _FORMULAISH.search(buf, pos, stop):
                     raise _NeedExact
+            if not want_extent:
+                if stop < end:
+                    state, pos = 2, stop
+                if state == 2 and buf.find(b"mergeCell", pos, end) >= 0:
+                    _merge_ranges(buf, pos, end, merged)
+                continue
             prefixed = buf.find(b":", pos, stop) >= 0
             # Rows up to the chunk's last cell pass unseen; a larger one is a match.
             # (That row is a real cell's, so it counts towards the extent too.)
@@ -483,10 +492,11 @@ def _exact(source, member: str, columns) -> tuple[tuple[int, int] | None, SheetF
 
 # ---------------------------------------------------------------------------- the API
 
-def scan(path: str, member: str, columns: set[int] | None = None) -> ScanResult:
-    """Extent and facts of one worksheet member in one inflate (two when the exact parse runs)."""
+def scan(path: str, member: str, columns: set[int] | None = None, with_extent: bool = True) -> ScanResult:
+    """Extent and facts of one worksheet member in one inflate (two when the exact parse runs).
+    with_extent=False: the facts only (extent None unless the exact parse ran), at inflate speed."""
     try:
-        extent, merged = _fast(path, member, want_facts=True)
+        extent, merged = _fast(path, member, want_facts=True, want_extent=with_extent)
         return ScanResult(extent, SheetFacts([], merged), exact=False)
     except _NeedExact:
         extent, facts = _exact(path, member, columns)

@@ -285,7 +285,7 @@ def calamine_load(reader, sheet: str, skip_rows: int, cols: list[int], text_cols
     loaded = reader.load_sheet(sheet, header_row=None, skip_rows=skip_rows, use_columns=cols,
                                dtypes={c: "string" for c in text_cols} or None)
     table, errors = loaded.to_arrow_with_errors()
-    relative = {ci.index: ci.absolute_index for ci in loaded.available_columns()}
+    relative = {ci.index: ci.absolute_index for ci in loaded.selected_columns}  # errors: selected only
     stored = [(e.position[0], relative.get(e.position[1], e.position[1]), *calamine_cell(e.detail))
               for e in (errors.errors if errors is not None else [])]
     return table, [ci.absolute_index for ci in loaded.selected_columns], stored
@@ -431,13 +431,15 @@ class XlsxSource(ExcelSource):
         result: list = []
         failure: list = []
 
+        first = declared is None or self._zip.getinfo(member).file_size <= self.SCAN_FIRST_BYTES
+
         def work():
             try:
-                result.append(scan(self.path, member, columns))
+                result.append(scan(self.path, member, columns, with_extent=first))
             except Exception as exc:  # ValueError: corrupt or out-of-range; reported after calamine
                 failure.append(exc)
 
-        if declared is None or self._zip.getinfo(member).file_size <= self.SCAN_FIRST_BYTES:
+        if first:
             work()
             if failure:
                 raise self._scan_failure(failure[0], sheet)
