@@ -26,6 +26,7 @@ import os
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from .values import BLANK_TEXT
 from .errors import InputError, Issue, IssueList
 from .sources import PEEK_ROWS, Source, _cell_text
 
@@ -112,6 +113,9 @@ class CsvSource(Source):
         self._head(skip_rows + 1)
         if len(self._rows) <= skip_rows:  # nothing below the header
             return {c: pa.chunked_array([], pa.string()) for c in cols}
+        fast = self._typed(skip_rows, cols, number_cols)
+        if fast is not None:
+            return fast
         # pyarrow starts at the last header row: its fields set the number of columns.
         start = max(skip_rows - 1, 0)
         header = 1 if skip_rows > 0 else 0
@@ -162,6 +166,46 @@ class CsvSource(Source):
             column = table.column(f"f{c}").slice(header)
             out[c] = _spliced(column, inserts, c) if inserts else column
         return out
+
+    def _typed(self, skip_rows: int, cols: list[int], number_cols) -> dict | None:
+        """The common case at full speed: every row as wide as the header, every figure a plain number
+        or a blank (BLANK_TEXT) — parsed by pyarrow on every core, straight to float64. Anything else
+        (a short or long row, text in a number column, a thousands separator) returns None, and the
+        file is read again the careful way, every cell as text, with each problem located."""
+        if len(self._rows) <= skip_rows or self._lines[skip_rows] != skip_rows:
+            return None  # a quoted line break above the data: lines and records differ, be careful
+        width = len(self._rows[skip_rows - 1]) if skip_rows else len(self._rows[0])
+        wanted = [c for c in cols if c < width]
+        numbers = {f"f{c}" for c in number_cols if c < width and c != width - 1}
+        names = [f"f{c}" for c in range(width)]
+        include = [f"f{c}" for c in sorted(set(wanted) | {width - 1})]
+        bad: list = []
+
+        def malformed(row) -> str:
+            bad.append(row)
+            return "skip"
+
+        try:
+            table = pacsv.read_csv(
+                self.path,
+                read_options=pacsv.ReadOptions(column_names=names, skip_rows=skip_rows, use_threads=True,
+                                               encoding=_ARROW_ENCODING[self.encoding]),
+                parse_options=pacsv.ParseOptions(delimiter=self._delimiter, newlines_in_values=True,
+                                                 ignore_empty_lines=False, invalid_row_handler=malformed),
+                convert_options=pacsv.ConvertOptions(
+                    include_columns=include, null_values=BLANK_TEXT, strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                    column_types={n: (pa.float64() if n in numbers else pa.string()) for n in include}))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
+            return None
+        if bad or table.num_rows == 0:
+            return None
+        last = table.column(f"f{width - 1}")
+        if pa.types.is_string(last.type):  # a quote left open swallows the rest into the last cell
+            tail = last[table.num_rows - 1].as_py() or ""
+            if "\n" in tail or "\r" in tail:
+                return None
+        return {c: table.column(f"f{c}") for c in wanted}
 
     def _read(self, skip_lines: int, names: list[str]):
         """(table, malformed rows as (pyarrow row number, fields, text or None))."""

@@ -162,8 +162,10 @@ def _load_cells(source: Source, layout: HeaderLayout) -> tuple[dict[int, pa.Arra
     for c in set(text_cols) | set(number_cols):  # a column with a header and no cells at all
         arr = data.get(c)
         arr = pa.nulls(n, pa.string()) if arr is None else arr
-        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-        out[c] = arr if len(arr) == n else pa.concat_arrays([arr, pa.nulls(n - len(arr), arr.type)])
+        if len(arr) < n:  # a column shorter than the sheet: empty cells at its end
+            chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+            arr = pa.chunked_array([*chunks, pa.nulls(n - len(arr), arr.type)], arr.type)
+        out[c] = arr  # an Array or a ChunkedArray: the stages take either, without a copy
     return out, n
 
 

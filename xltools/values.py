@@ -19,7 +19,6 @@ def _combined(arr):
 
 def clean_text(arr, nfkc: bool = True) -> pa.Array:
     """Trimmed text, empty strings as null; `nfkc` folds full-width letters and digits (codes)."""
-    arr = _combined(arr)
     if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
         arr = pc.cast(arr, pa.string())
     if nfkc and not pc.all(pc.string_is_ascii(arr)).as_py():
