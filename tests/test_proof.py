@@ -204,7 +204,7 @@ def _soffice(files: list[Path], target: str, out_dir: Path) -> None:
     profile = lo._profile(out_dir)
     cmd = [lo.soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
            "--convert-to", target, "--outdir", str(out_dir), *map(str, files)]
-    subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=dict(os.environ, HOME=str(out_dir)))
+    subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=600, env=dict(os.environ, HOME=str(out_dir)))
 
 
 def _strip_cached(src: Path, dst: Path) -> None:
