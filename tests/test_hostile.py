@@ -75,6 +75,90 @@ def test_byte_mutations_and_truncations(valid, tmp_path):
     assert_clean(run_child("bureau", paths))
 
 
+def _mutants(data: bytes, folder, stem: str, suffix: str, seed: int, count: int) -> list:
+    """count copies of data with random bytes flipped, cut short, or inserted (one kind in turn)."""
+    rnd = random.Random(seed)
+    paths = []
+    for i in range(count):
+        blob = bytearray(data)
+        kind = i % 3
+        if kind == 0:
+            for _ in range(rnd.randint(1, 30)):
+                blob[rnd.randrange(len(blob))] = rnd.randrange(256)
+        elif kind == 1:
+            blob = blob[:rnd.randrange(len(blob))]
+        else:
+            at = rnd.randrange(len(blob))
+            blob[at:at] = bytes(rnd.randrange(256) for _ in range(rnd.randint(1, 500)))
+        path = folder / f"{stem}{i}{suffix}"
+        path.write_bytes(bytes(blob))
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def converted(valid, tmp_path_factory, libreoffice):
+    """The valid export as LibreOffice saves it in .xls (BIFF8) and .ods: {suffix: bytes}."""
+    folder = tmp_path_factory.mktemp("converted")
+    out = {}
+    for target in ("xls", "ods"):
+        path = libreoffice.convert(valid[0], folder, target)
+        with open(path, "rb") as fh:
+            out[target] = fh.read()
+    return out
+
+
+def _no_traceback(outcomes: list[dict]) -> None:
+    assert all("Traceback" not in o["detail"] for o in outcomes), next(o for o in outcomes if "Traceback" in o["detail"])
+
+
+@pytest.mark.parametrize("target", ["xls", "ods"])
+def test_xls_and_ods_byte_mutations_and_truncations(converted, tmp_path, target):
+    """The same export as .xls (calamine in its memory-capped child) and .ods, bytes flipped, cut and
+    inserted: each read ends in a result or a clean input error, no traceback, no abort."""
+    ok = run_child("bureau", [_write(tmp_path / f"ok.{target}", converted[target])])
+    assert ok[0]["outcome"] == "ok", ok[0]["detail"]
+    seed = {"xls": 20261128, "ods": 20261129}[target]
+    outcomes = run_child("bureau", _mutants(converted[target], tmp_path, "m", f".{target}", seed, MUTANTS), timeout=600)
+    assert_clean(outcomes)
+    _no_traceback(outcomes)
+    assert any(o["outcome"] == "input_error" for o in outcomes)
+
+
+def test_ods_content_xml_mutations(converted, tmp_path):
+    """content.xml of the .ods mutated inside a valid zip (no CRC error to stop the read early): the
+    XML itself is broken or altered; each read ends cleanly."""
+    data = converted["ods"]
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        content = z.read("content.xml")
+    rnd = random.Random(20261130)
+    paths = []
+    for i in range(MUTANTS // 2):
+        blob = bytearray(content)
+        if i % 3 == 0:
+            for _ in range(rnd.randint(1, 30)):
+                blob[rnd.randrange(len(blob))] = rnd.choice(b'<>/"=&;:# 0123456789abcdefghijklmnopqrstuvwxyz')
+        elif i % 3 == 1:
+            blob = blob[:rnd.randrange(len(blob))]
+        else:
+            at = rnd.randrange(len(blob))
+            blob[at:at] = rnd.choice([b'<table:table-cell office:value-type="boolean" office:boolean-value="true"/>',
+                                      b'<table:table-cell table:number-columns-repeated="16384"/>',
+                                      (b'<table:table-row table:number-rows-repeated="1048576"><table:table-cell/>'
+                                       b"</table:table-row>"), b'calcext:value-type="error"', b"\xff\xfe"])
+        path = tmp_path / f"c{i}.ods"
+        path.write_bytes(_rezip(data, replace={"content.xml": bytes(blob)}))
+        paths.append(path)
+    outcomes = run_child("bureau", paths, timeout=600)
+    assert_clean(outcomes)
+    _no_traceback(outcomes)
+
+
+def _write(path, data: bytes):
+    path.write_bytes(data)
+    return path
+
+
 def _rezip(data: bytes, drop: str | None = None, replace: dict | None = None) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
