@@ -299,14 +299,9 @@ def validate(path, *args, code=0):
 
 # ---------------------------------------------------------------- 1. Excel error values
 
-ODS_ERRORS = ("LibreOffice stores an error result as office:value-type=\"string\" office:string-value=\"\" "
-              "calcext:value-type=\"error\": scan_ods finds the error, but calamine reports the same cell as text '' "
-              "and celltypes.apply_stored applies the text cells after the error cells, so the '' (blank) "
-              "overwrites the error: all four error cells (D4, F6, E1150, D1190) are read as 0 and load() returns "
-              "without an error")
 
 
-@pytest.mark.parametrize("fmt", fmts("errors", xfail={"ods": ODS_ERRORS}))
+@pytest.mark.parametrize("fmt", fmts("errors"))
 def test_excel_error_values_are_located_errors(files, fmt):
     issues = issues_of(files[("errors", fmt)])
     assert located(issues) == {(4, REV, "#DIV/0!"), (6, COST, "#REF!"), (1150, REV_LY, "#N/A"),
@@ -352,13 +347,9 @@ def test_logical_values_validate(files):
 
 # ---------------------------------------------------------------- 4. formulas without a cached value
 
-XLWT_FORMULAS = ("xlwt writes each FORMULA record with an empty-string cached result; scan_xls finds both formulas "
-                 "(kind 'formula'), but calamine reports the same cells as text '' and celltypes.apply_stored applies the "
-                 "text cells after the others, so the blank overwrites the formula: G6 and D1180 are read as 0 and load() "
-                 "returns without an error")
 
 
-@pytest.mark.parametrize("fmt", fmts("formulas", xfail={"xls:xlwt": XLWT_FORMULAS}))
+@pytest.mark.parametrize("fmt", fmts("formulas"))
 def test_formulas_without_a_cached_value_are_located_errors(files, fmt):
     issues = issues_of(files[("formulas", fmt)])
     assert {(i.row, i.column) for i in issues} == {(6, PROFIT), (1180, REV)}
@@ -444,11 +435,6 @@ def test_structure_rows_validate(files):
     assert "重复的表头行：第6行" in out and "读取 6 家企业" in out
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "rows.row_roles gives a 栏次 row's reason from rows._row_values, whose docstring says 'each in column order of "
-    "the file' but which walks cells.labels in key order (ent_id, ent_name, industry_code, county, sei_category, then "
-    "lead) and shows calamine's float text: validate prints '栏次行：第3行（乙、丙、丁、戊、己、甲、1.0、2.0、3.0、4.0）' "
-    "for the row 甲 乙 丙 丁 戊 己 庚 辛 1 2 3 4, and '栏次行：第3行（1、2、3、4.0、5.0、6.0、7.0）' for the row 1 … 7"))
 def test_column_number_row_is_shown_as_written(files):
     out = validate(files[("numbers", "xlsx")])
     assert "栏次行：第3行（1、2、3、4、5、6、7）" in out

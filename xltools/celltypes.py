@@ -92,6 +92,7 @@ def apply_stored(columns: dict[int, NumberColumn], cells: list[StoredCell], data
     """Cells calamine gave as empty or as a number, with what they hold as stored: text (parsed by
     the contract's rules), an error, a date, a logical value, an uncalculated formula."""
     texts: dict[int, list[tuple[int, str]]] = {}
+    typed: list[tuple[NumberColumn, int, StoredCell]] = []
     for cell in cells:
         column = columns.get(cell.col)
         i = cell.row - data_start
@@ -99,12 +100,8 @@ def apply_stored(columns: dict[int, NumberColumn], cells: list[StoredCell], data
             continue
         if cell.kind == "text":
             texts.setdefault(cell.col, []).append((i, cell.text))
-            continue
-        column.bad[i] = True
-        column.blank[i] = False
-        column.values[i] = np.nan
-        shown = cell.text if cell.kind != "bool" else cell.text.upper()
-        column.why[i] = (shown, KIND_MESSAGES.get(cell.kind, KIND_MESSAGES["text"]))
+        else:
+            typed.append((column, i, cell))
     for col, found in texts.items():
         column = columns[col]
         where = np.array([i for i, _ in found], dtype=np.int64)
@@ -118,3 +115,11 @@ def apply_stored(columns: dict[int, NumberColumn], cells: list[StoredCell], data
                 column.why[i] = _judged(text)
             else:
                 column.why.pop(i, None)
+    # What a scan of the file found stored wins over calamine's text of the same cell (an .ods
+    # error or an .xls uncalculated formula that calamine gives as an empty string).
+    for column, i, cell in typed:
+        column.bad[i] = True
+        column.blank[i] = False
+        column.values[i] = np.nan
+        shown = cell.text if cell.kind != "bool" else cell.text.upper()
+        column.why[i] = (shown, KIND_MESSAGES.get(cell.kind, KIND_MESSAGES["text"]))

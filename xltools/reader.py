@@ -82,7 +82,8 @@ def read_bureau(path: str | os.PathLike, *, sheet: str | None = None, period: Pe
     labels = _labels(loaded, layout, facts)                                     # merged cells filled down
     cells = RowCells(layout.data_start + 1, labels, {k: loaded[layout.columns[k].col] for k in numbers},
                      {k: c.values for k, c in numbers.items()}, {k: c.blank for k, c in numbers.items()},
-                     {k: c.bad for k, c in numbers.items()}, {k: i.label for k, i in layout.columns.items()})
+                     {k: c.bad for k, c in numbers.items()}, {k: i.label for k, i in layout.columns.items()},
+                     {**{k: i.col for k, i in layout.columns.items()}, "lead": _lead(layout) or 0})
     roles = row_roles(cells)                                                    # enterprise, total, note…
     issues = _issues(source, layout, numbers, roles, cells)
     texts = {k: v for k, v in labels.items() if k in layout.columns}

@@ -77,6 +77,7 @@ class RowCells:
     blank: dict[str, np.ndarray]
     bad: dict[str, np.ndarray]
     header_texts: dict[str, str]  # column key -> header label as in the file
+    positions: dict[str, int] = field(default_factory=dict)  # column key (and "lead") -> column index
 
     @property
     def n(self) -> int:
@@ -127,10 +128,18 @@ def identified(cells: RowCells) -> np.ndarray:
 
 
 def _row_values(cells: RowCells, i: int) -> tuple[list, list]:
-    """(label texts, number texts) of one row, each in column order of the file."""
-    labels = [arr[i].as_py() for arr in cells.labels.values()]
-    figures = [arr[i].as_py() for arr in cells.raw_numbers.values()]
-    return labels, figures
+    """(label texts, number cells) of one row, each in column order of the file."""
+    def ordered(arrays: dict) -> list:
+        keys = sorted(arrays, key=lambda k: cells.positions.get(k, 0))
+        return [_shown(arrays[k][i].as_py()) for k in keys]
+    return ordered(cells.labels), ordered(cells.raw_numbers)
+
+
+def _shown(value):
+    """A cell as a person reads it: 3.0 -> "3"."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return value if value is None or isinstance(value, str) else str(value)
 
 
 def _as_int(text) -> int | None:
