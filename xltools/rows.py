@@ -139,7 +139,9 @@ def _shown(value):
     """A cell as a person reads it: 3.0 -> "3"."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
-    return value if value is None or isinstance(value, str) else str(value)
+    if isinstance(value, str):
+        return value.strip() or None
+    return value if value is None else str(value)
 
 
 def _as_int(text) -> int | None:
@@ -221,10 +223,12 @@ def row_roles(cells: RowCells) -> RowRoles:
     # a 栏次 row, a repeated header or a note; each is looked at one by one (they are few).
     ident = identified(cells)
     any_bad = np.zeros(n, dtype=bool)
+    no_figures = np.ones(n, dtype=bool)
     for key in cells.bad:
         any_bad |= cells.bad[key]
+        no_figures &= cells.blank[key]
     errors: list[tuple[int, str]] = []
-    for i in np.flatnonzero((role == "") & (~ident | any_bad)):
+    for i in np.flatnonzero((role == "") & (~ident | any_bad | no_figures)):
         i = int(i)
         labels, figures = _row_values(cells, i)
         if _is_column_numbers(labels, figures):

@@ -1,0 +1,76 @@
+"""Row roles on hand-made grids, read through the real reader (GridSource: cells already in memory)."""
+from __future__ import annotations
+
+import pytest
+
+from xltools.errors import InputError
+from xltools.reader import read_bureau
+from xltools.sources import GridSource
+
+HEAD = ["统一社会信用代码", "单位名称", "营业收入", "营业成本", "利润总额"]
+A = ["91620300000000001A", "甲冶炼有限公司", 100, 80, 10]
+B = ["91620300000000002B", "乙化工有限公司", 200, 150, 20]
+C = ["91620300000000003C", "丙材料有限公司", 50, 45, 3]
+
+
+def read(*rows):
+    return read_bureau(GridSource([HEAD, *rows], name="表"), period="2022")
+
+
+def roles(data):
+    return {d.row: d.role for d in data.decisions}
+
+
+def test_total_words_at_the_end_or_start_but_not_inside_a_name():
+    data = read(A, B, [None, "合计电子有限公司", 5, 4, 1], [None, "镍都区合计", 305, 234, 31],
+                [None, "其中：战略性新兴产业", 100, 80, 10])
+    assert data.frame["ent_name"].tolist() == ["甲冶炼有限公司", "乙化工有限公司", "合计电子有限公司"]
+    assert roles(data) == {5: "total", 6: "total"}
+
+
+def test_unlabelled_subtotals_above_and_a_grand_total_below_are_found_by_arithmetic():
+    data = read(A, B, [None, "镍都区", 300, 230, 30], C, [None, None, 350, 275, 33])
+    assert data.frame["revenue_cur"].sum() == 350
+    assert roles(data) == {4: "sum", 6: "sum"}
+    # The grand total is also the subtotal plus the enterprise after it: either reading skips it.
+    assert [d.reason for d in data.decisions] == ["等于第2—3行之和", "等于第4—5行之和"]
+
+
+def test_a_total_on_top_equal_to_the_rows_below():
+    data = read([None, "全市", 350, 275, 33], A, B, C)
+    assert roles(data) == {2: "sum"} and len(data.frame) == 3
+
+
+def test_a_sum_row_with_an_enterprise_code_stops_the_read():
+    with pytest.raises(InputError) as err:
+        read(A, B, ["91620300000000009Z", "某某有限公司", 300, 230, 30])
+    (issue,) = err.value.issues
+    assert issue.row == 4 and "像是合计行" in issue.message and "91620300000000009Z" in issue.message
+
+
+def test_coincidence_in_one_column_is_not_a_sum():
+    data = read(A, B, ["91620300000000004D", "丁有限公司", 300, 10, 1])
+    assert len(data.frame) == 3 and roles(data) == {}
+
+
+def test_a_sentence_alone_in_the_name_column_is_a_note_not_an_enterprise():
+    data = read(A, B, [None, "本表数据截至2022年12月底，金额单位为千元。", None, None, None])
+    assert len(data.frame) == 2 and roles(data) == {4: "note"}
+
+
+@pytest.mark.parametrize("row", [["甲", "乙", 1, 2, 3], [1, 2, 3, 4, 5], ["栏次", None, 1, 2, 3],
+                                 ["A", "B", 1, 2, 3]])
+def test_column_number_rows(row):
+    data = read(row, A, B)
+    assert roles(data) == {2: "numbers"} and len(data.frame) == 2
+
+
+def test_repeated_header_in_the_middle():
+    data = read(A, HEAD, B)
+    assert roles(data) == {3: "header"} and len(data.frame) == 2
+
+
+def test_a_row_that_is_nothing_stops_the_read():
+    with pytest.raises(InputError) as err:
+        read(A, [None, "7", 5, 4, 1])
+    assert err.value.issues[0].row == 3 and "企业标识" in err.value.issues[0].message
