@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
@@ -26,7 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
-from read import PEAK, export_path  # noqa: E402
+from read import PEAK, export_path, run_child  # noqa: E402
 
 CHILD = PEAK + r"""
 import json, os, sys, time
@@ -80,11 +78,7 @@ def csv_export(rows: int, path: str) -> str:
 
 
 def run(mode: str, path: str) -> dict:
-    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    res = subprocess.run([sys.executable, "-c", CHILD, mode, path], capture_output=True, text=True, cwd=ROOT, env=env)
-    if res.returncode != 0:
-        raise SystemExit(f"{mode} failed:\n{res.stderr}")
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    return run_child(CHILD, mode, path)
 
 
 def main() -> None:

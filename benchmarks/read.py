@@ -68,11 +68,18 @@ def export_path(rows: int) -> str:
     return path
 
 
-def run(mode: str, path: str) -> dict:
-    res = subprocess.run([sys.executable, "-c", CHILD, mode, path], capture_output=True, text=True, cwd=ROOT)
+def run_child(child: str, *args: str) -> dict:
+    """Run a benchmark child (`python -c child args…`) with this checkout first on the path; its last
+    line of output is JSON."""
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    res = subprocess.run([sys.executable, "-c", child, *args], capture_output=True, text=True, cwd=ROOT, env=env)
     if res.returncode != 0:
-        raise SystemExit(f"{mode} failed:\n{res.stderr}")
+        raise SystemExit(f"{' '.join(args)} failed:\n{res.stderr}")
     return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def run(mode: str, path: str) -> dict:
+    return run_child(CHILD, mode, path)
 
 
 def arguments(doc: str):

@@ -6,16 +6,14 @@ third of the bare read's CPU. Machines here are noisy: the ratio is what means a
 """
 from __future__ import annotations
 
-import json
 import os
 import statistics
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from read import arguments, export_path  # noqa: E402
+from read import arguments, export_path, run_child  # noqa: E402
 
 CHILD = r"""
 import json, resource, sys, time
@@ -36,11 +34,7 @@ print(json.dumps({"cpu": cpu() - c, "wall": time.perf_counter() - t, "exact": ex
 
 
 def run(mode: str, path: str) -> dict:
-    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    res = subprocess.run([sys.executable, "-c", CHILD, mode, path], capture_output=True, text=True, cwd=ROOT, env=env)
-    if res.returncode != 0:
-        raise SystemExit(f"{mode} failed:\n{res.stderr}")
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    return run_child(CHILD, mode, path)
 
 
 def main() -> None:

@@ -56,22 +56,7 @@ def valid(tmp_path_factory):
 def test_byte_mutations_and_truncations(valid, tmp_path):
     """Random bytes flipped, inserted and cut in a real export: each read ends cleanly."""
     _, data = valid
-    rnd = random.Random(20261127)
-    paths = []
-    for i in range(MUTANTS):
-        blob = bytearray(data)
-        kind = i % 3
-        if kind == 0:
-            for _ in range(rnd.randint(1, 30)):
-                blob[rnd.randrange(len(blob))] = rnd.randrange(256)
-        elif kind == 1:
-            blob = blob[:rnd.randrange(len(blob))]
-        else:
-            at = rnd.randrange(len(blob))
-            blob[at:at] = os.urandom(rnd.randint(1, 500))
-        path = tmp_path / f"m{i}.xlsx"
-        path.write_bytes(bytes(blob))
-        paths.append(path)
+    paths = _mutants(data, tmp_path, "m", ".xlsx", 20261127, MUTANTS)
     assert_clean(run_child("bureau", paths))
 
 

@@ -62,6 +62,7 @@ except ImportError:  # pragma: no cover - isal is a dependency; zlib is the fall
     _INFLATE_ERRORS = (zlib.error,)
 from html import unescape
 
+from .errors import column_letter
 from .stored import EncryptedError, SheetFacts, StoredCell
 
 MAX_ROWS = 1_048_576
@@ -79,15 +80,6 @@ class ScanResult:
 
 
 # ---------------------------------------------------------------------------- references
-
-def _col_letters(col: int) -> str:
-    s = ""
-    col += 1
-    while col:
-        col, r = divmod(col - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
 
 def parse_ref(ref: bytes | str) -> tuple[int, int]:
     """'B5' -> (4, 1). ValueError past XFD1048576 or for anything that is not a reference."""
@@ -128,7 +120,7 @@ def _le_digits(n: int) -> bytes:
 
 def _le_letters(col: int) -> bytes:
     """Regex for column letters of columns 0..col."""
-    s = _col_letters(col)
+    s = column_letter(col)
     alts = []
     if len(s) > 1:
         alts.append(b"[A-Z]{1,%d}" % (len(s) - 1))
