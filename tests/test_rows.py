@@ -22,7 +22,7 @@ def roles(data):
 
 
 def test_total_words_at_the_end_or_start_but_not_inside_a_name():
-    data = read(A, B, [None, "合计电子有限公司", 5, 4, 1], [None, "镍都区合计", 305, 234, 31],
+    data = read(A, B, ["91620300000000005E", "合计电子有限公司", 5, 4, 1], [None, "镍都区合计", 305, 234, 31],
                 [None, "其中：战略性新兴产业", 100, 80, 10])
     assert data.frame["ent_name"].tolist() == ["甲冶炼有限公司", "乙化工有限公司", "合计电子有限公司"]
     assert roles(data) == {5: "total", 6: "total"}
@@ -37,8 +37,35 @@ def test_unlabelled_subtotals_above_and_a_grand_total_below_are_found_by_arithme
 
 
 def test_a_total_on_top_equal_to_the_rows_below():
-    data = read([None, "全市", 350, 275, 33], A, B, C)
+    data = read([None, "规模以上工业企业", 350, 275, 33], A, B, C)
     assert roles(data) == {2: "sum"} and len(data.frame) == 3
+
+
+def test_place_totals_county_subtotals_and_headings_without_a_code():
+    """A place alone (全市, 全市规上工业), one of the file's counties, a heading with no figure: never an
+    enterprise, whether or not the figures add up exactly (rounded totals)."""
+    head = HEAD[:2] + ["县(区)"] + HEAD[2:]
+    rows = [[None, "全市规上工业", None, 351, 275, 33],
+            [None, "一、镍都区", None, None, None, None],
+            A[:2] + ["镍都区"] + A[2:], B[:2] + ["镍都区"] + B[2:],
+            [None, "镍都区", None, 301, 230, 30],
+            [None, "以下为新入库企业", None, None, None, None],
+            C[:2] + ["永昌县"] + C[2:]]
+    data = read_bureau(GridSource([head, *rows], name="表"), period="2022")
+    assert data.frame["revenue_cur"].sum() == 350 and len(data.frame) == 3
+    assert roles(data) == {2: "total", 3: "heading", 6: "total", 7: "heading"}
+
+
+def test_a_worded_total_with_an_enterprise_code_stops_the_read():
+    with pytest.raises(InputError) as err:
+        read(A, B, ["91620300000000006F", "镍都合计", 5, 4, 1])
+    assert "像是合计行" in err.value.issues[0].message and err.value.issues[0].row == 4
+
+
+def test_a_row_without_a_code_among_coded_enterprises_stops_the_read():
+    with pytest.raises(InputError) as err:
+        read(A, B, [None, "全市规模以上工业企业总体情况", 351, 276, 33])
+    assert "没有统一社会信用代码" in err.value.issues[0].message and err.value.issues[0].row == 4
 
 
 def test_a_sum_row_with_an_enterprise_code_stops_the_read():

@@ -27,6 +27,8 @@ KIND_MESSAGES = {
     "bool": "是逻辑值（TRUE/FALSE），不是数字",
     "date": "是日期或时间，不是数字（如果本应是数字，请把单元格格式改为“常规”或“数值”）",
     "formula": "是没有计算结果的公式，不是数字（请在 Excel 中打开、重新计算并保存后再读取）",
+    "stale": "是公式，而工作簿要求打开时重新计算（fullCalcOnLoad），文件中保存的结果不可信（请在 Excel 中打开、"
+             "重新计算并保存后再读取）",
     "text": "不是数字",
 }
 
@@ -117,7 +119,7 @@ def apply_stored(columns: dict[int, NumberColumn], cells: list[StoredCell], data
                 column.why.pop(i, None)
     # What a scan of the file found stored wins over calamine's text of the same cell (an .ods
     # error or an .xls uncalculated formula that calamine gives as an empty string).
-    for column, i, cell in typed:
+    for column, i, cell in sorted(typed, key=lambda t: t[2].kind != "stale"):  # a stale formula's own error says more
         column.bad[i] = True
         column.blank[i] = False
         column.values[i] = np.nan

@@ -10,6 +10,7 @@ sign of being something else. The other roles, each listed by `xltools validate`
 - header:    the header repeated inside the data (a page break in a printed export);
 - numbers:   a 栏次 row (甲乙丙丁…, A B C…, or 1, 2, 3… running across the columns);
 - note:      注：…, 说明：…, 数据来源：…, or a sentence alone in a row with no figures;
+- heading:   a label with no code and no figure (一、镍都区, 以下为新入库企业);
 - empty:     nothing in it.
 
 A row that is none of these and yet lacks a proper identifier is an input error: when unsure,
@@ -35,6 +36,8 @@ def _spaced(words: str) -> str:
 # 合计 / 总计 / 小计 at the end of a label (全市合计, 镍都区合计, 合 计), or 其中 at its start.
 TOTAL = re.compile(rf"(^\s*({_spaced('其中')})\s*[:：]?)|(({_spaced('合计|总计|小计|共计|总数')})\s*数?\s*[:：]?\s*$)"
                    rf"|(^\s*({_spaced('合计|总计|小计')})\s*[:：])")
+# A label that is only a place: 全市, 全县, 本市规模以上工业, 全市规上工业企业 (a total without the word 合计).
+PLACE_TOTAL = re.compile(r"^\s*(全市|全县|全区|全州|全省|全部|本市|本县|本区|总体)\s*(规模以上工业|规上工业|规上|工业)?\s*(企业)?\s*$")
 FOOTNOTE = re.compile(rf"^\s*({_spaced('注|附注|说明|备注|数据来源|资料来源|填表说明|注释')})\s*\d*\s*[:：]")
 # 栏次 labels: 甲乙丙丁…癸 (and the earthly branches some forms go on with), single capital letters.
 _STEMS = set("甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥")
@@ -44,7 +47,7 @@ _CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z\-]+$")
 
 _WORD_NEEDLES = "计|其中|总数|:|："  # every TOTAL and FOOTNOTE match holds one of these
 ROLE_NAMES = {"total": "合计/小计行", "sum": "无标注的合计行", "header": "重复的表头行", "numbers": "栏次行",
-              "note": "注释行", "empty": "空行"}
+              "note": "注释行", "heading": "分组标题行", "empty": "空行"}
 
 
 @dataclass
@@ -113,12 +116,7 @@ def text_is_footnote(arr: pa.Array) -> np.ndarray:
 def identified(cells: RowCells) -> np.ndarray:
     """Rows whose identifier looks like one: a code of ≥2 letters/digits with a digit, or a name of ≥2 characters
     that is not a 栏次 label nor a number."""
-    n = cells.n
-    ok = np.zeros(n, dtype=bool)
-    ent_id = cells.labels.get("ent_id")
-    if ent_id is not None:
-        ok |= _mask(pc.match_substring_regex(ent_id, _CODE.pattern)) & _mask(
-            pc.match_substring_regex(ent_id, r"[0-9]"))
+    ok = has_code(cells)
     name = cells.labels.get("ent_name")
     if name is not None:
         long_enough = _mask(pc.greater_equal(pc.utf8_length(name), 2))
@@ -198,18 +196,23 @@ def row_roles(cells: RowCells) -> RowRoles:
     first = cells.first_row
     role = np.full(n, "", dtype=object)
     reason: dict[int, str] = {}
+    errors: list[tuple[int, str]] = []
+    coded = has_code(cells)
 
-    # Words: one substring pass a column finds the few rows that could say 合计 or 注：.
-    for key, arr in cells.labels.items():
-        maybe = np.flatnonzero(_mask(pc.match_substring_regex(arr, _WORD_NEEDLES)))
-        if not len(maybe):
+    def unsure(i: int, why: str) -> None:
+        code = cells.labels["ent_id"][i].as_py()
+        errors.append((i, f"{why}，像是合计行，但有企业代码“{code}”：请核对这一行是企业还是合计"))
+        role[i] = "error"
+
+    # Words: one substring pass a column finds the few rows that could say 合计 or 注：; a label that
+    # is only a place (全市, 全县规上工业) or one of the file's own counties is a total too.
+    for i, text, kind in _worded(cells):
+        if role[i] != "":
             continue
-        few = arr.take(pa.array(maybe))
-        total = _mask(pc.match_substring_regex(few, TOTAL.pattern))
-        note = _mask(pc.match_substring_regex(few, FOOTNOTE.pattern)) & ~total
-        for i, text, is_total, is_note in zip(maybe.tolist(), few.to_pylist(), total.tolist(), note.tolist()):
-            if role[i] == "" and (is_total or is_note):
-                role[i], reason[i] = ("total", f"“{text}”") if is_total else ("note", f"“{_short(text)}”")
+        if kind == "total" and coded[i]:
+            unsure(i, f"标注为“{text}”")
+        else:
+            role[i], reason[i] = kind, f"“{_short(text)}”"
 
     # Empty rows.
     empty = np.ones(n, dtype=bool)
@@ -219,46 +222,88 @@ def row_roles(cells: RowCells) -> RowRoles:
         empty &= cells.blank[key] & ~cells.bad[key]
     role[empty & (role == "")] = "empty"
 
-    # Structure: only rows without a proper identifier, or with text in number columns, can be
-    # a 栏次 row, a repeated header or a note; each is looked at one by one (they are few).
+    # Structure: only rows without a proper identifier, with text in number columns, or without any
+    # figure can be a 栏次 row, a repeated header, a note or a heading; each is looked at alone.
     ident = identified(cells)
     any_bad = np.zeros(n, dtype=bool)
     no_figures = np.ones(n, dtype=bool)
     for key in cells.bad:
         any_bad |= cells.bad[key]
         no_figures &= cells.blank[key]
-    errors: list[tuple[int, str]] = []
     for i in np.flatnonzero((role == "") & (~ident | any_bad | no_figures)):
         i = int(i)
         labels, figures = _row_values(cells, i)
+        shown = "、".join(str(v) for v in labels + figures if v is not None)[:40]
         if _is_column_numbers(labels, figures):
-            role[i], reason[i] = "numbers", "、".join(str(v) for v in labels + figures if v is not None)[:40]
+            role[i], reason[i] = "numbers", shown
         elif _is_header(cells, labels, figures):
-            role[i], reason[i] = "header", "、".join(str(v) for v in labels + figures if v is not None)[:40]
+            role[i], reason[i] = "header", shown
         elif _is_sentence(labels, figures):
             role[i], reason[i] = "note", f"“{_short(next(v for v in labels if v is not None))}”"
+        elif no_figures[i] and not coded[i]:  # 一、镍都区 / 以下为新入库企业: a label, no code, no figure
+            role[i], reason[i] = "heading", f"“{_short(shown)}”"
 
     # Arithmetic: a row equal to the sum of a run of rows above or below it.
     for i, (a, b) in _sums(cells, role).items():
-        if ident[i] and "ent_id" in cells.labels and cells.labels["ent_id"][i].is_valid:
-            code = cells.labels["ent_id"][i].as_py()
-            errors.append((i, f"各项数字都等于第{first + a}—{first + b}行之和，像是合计行，但有企业代码“{code}”："
-                              "请核对这一行是企业还是合计"))
-            role[i] = "error"
-            continue
-        role[i], reason[i] = "sum", f"等于第{first + a}—{first + b}行之和"
+        if coded[i]:
+            unsure(i, f"各项数字都等于第{first + a}—{first + b}行之和")
+        else:
+            role[i], reason[i] = "sum", f"等于第{first + a}—{first + b}行之和"
 
     enterprise = role == ""
     for i in np.flatnonzero(enterprise & ~ident):
         i = int(i)
         labels, _ = _row_values(cells, i)
         shown = "、".join(f"“{v}”" for v in labels if v is not None) or "（空）"
-        errors.append((i, f"有数据但没有可以认定的企业标识（标识列：{shown}）：企业行需要统一社会信用代码等代码，"
+        errors.append((i, f"有数据但没有可以认定的企业标识（这一行的文字：{shown}）：企业行需要统一社会信用代码等代码，"
                           "或至少两个字的单位名称；如是合计、栏次或注释行，请按常见写法标注"))
         enterprise[i] = False
+    # In a file whose enterprises carry codes, a row without one has not shown it is an enterprise
+    # (a total labelled with a place name whose figures are rounded, say): stop and ask.
+    if "ent_id" in cells.labels and enterprise.any() and coded[enterprise].mean() >= 0.5:
+        for i in np.flatnonzero(enterprise & ~coded):
+            i = int(i)
+            labels, _ = _row_values(cells, i)
+            shown = "、".join(f"“{v}”" for v in labels if v is not None)
+            errors.append((i, f"没有统一社会信用代码（这一行的文字：{shown}），而其他企业行都有：请补上代码；"
+                              "如是合计或小计行，请在名称中写明“合计”或“小计”"))
+            enterprise[i] = False
     decisions = [Decision(first + int(i), str(role[i]), reason.get(int(i), ""))
                  for i in np.flatnonzero((role != "") & (role != "error"))]
     return RowRoles(enterprise, decisions, errors)
+
+
+def has_code(cells: RowCells) -> np.ndarray:
+    """Rows whose ent_id looks like an enterprise code (letters and digits, a digit among them)."""
+    ent_id = cells.labels.get("ent_id")
+    if ent_id is None:
+        return np.zeros(cells.n, dtype=bool)
+    return _mask(pc.match_substring_regex(ent_id, _CODE.pattern)) & _mask(pc.match_substring_regex(ent_id, r"[0-9]"))
+
+
+def _worded(cells: RowCells):
+    """(row, text, "total" or "note") for every label that says so."""
+    counties = set()
+    if "county" in cells.labels:
+        counties = {c for c in pc.unique(cells.labels["county"]).to_pylist() if c}
+    for key, arr in cells.labels.items():
+        maybe = _mask(pc.match_substring_regex(arr, _WORD_NEEDLES))
+        if key in ("ent_name", "lead"):  # a place alone: 全市, 全县规上工业, a county of this file
+            maybe |= _mask(pc.match_substring_regex(arr, PLACE_TOTAL.pattern))
+            if counties:
+                maybe |= _mask(pc.is_in(arr, value_set=pa.array(sorted(counties), pa.string())))
+        where = np.flatnonzero(maybe)
+        if not len(where):
+            continue
+        few = arr.take(pa.array(where))
+        total = _mask(pc.match_substring_regex(few, TOTAL.pattern)) | _mask(
+            pc.match_substring_regex(few, PLACE_TOTAL.pattern))
+        if counties and key in ("ent_name", "lead"):
+            total |= _mask(pc.is_in(few, value_set=pa.array(sorted(counties), pa.string())))
+        note = _mask(pc.match_substring_regex(few, FOOTNOTE.pattern)) & ~total
+        for i, text, is_total, is_note in zip(where.tolist(), few.to_pylist(), total.tolist(), note.tolist()):
+            if is_total or is_note:
+                yield i, text, "total" if is_total else "note"
 
 
 def _short(text: str, limit: int = 24) -> str:

@@ -364,8 +364,9 @@ def _attrs(raw: bytes) -> dict[bytes, bytes]:
 class _Exact:
     """Every tag, calamine's positioning rules (see the module docstring)."""
 
-    def __init__(self, columns):
+    def __init__(self, columns, stale: bool = False):
         self.columns = columns
+        self.stale = stale  # the workbook asks for a full recalculation on load: no cached result is proof
         self.cells: list[StoredCell] = []
         self.merged: list = []
         self.max_row = 0
@@ -466,15 +467,15 @@ class _Exact:
         has_v = v is not None and v.strip() != b""
         if t == b"b" and has_v:
             self.cells.append(StoredCell(row, col, "bool", "FALSE" if v.strip() == b"0" else "TRUE"))
-        elif f is not None and not has_v and t != b"inlineStr":
+        elif f is not None and (not has_v or self.stale) and t != b"inlineStr":
             text = unescape(f.decode("utf-8", "replace"))
-            self.cells.append(StoredCell(row, col, "formula", "=" + text))
+            self.cells.append(StoredCell(row, col, "stale" if has_v else "formula", "=" + text))
 
 
-def _exact(source, member: str, columns) -> tuple[tuple[int, int] | None, SheetFacts]:
+def _exact(source, member: str, columns, stale: bool = False) -> tuple[tuple[int, int] | None, SheetFacts]:
     global exact_parses
     exact_parses += 1
-    ex = _Exact(columns)
+    ex = _Exact(columns, stale)
     for buf, start, end in _chunks(source, member):
         ex.feed(buf, start, end)
     extent = (ex.max_row, ex.max_col + 1) if ex.max_col >= 0 else None
@@ -484,14 +485,17 @@ def _exact(source, member: str, columns) -> tuple[tuple[int, int] | None, SheetF
 
 # ---------------------------------------------------------------------------- the API
 
-def scan(path: str, member: str, columns: set[int] | None = None, with_extent: bool = True) -> ScanResult:
+def scan(path: str, member: str, columns: set[int] | None = None, with_extent: bool = True,
+         stale: bool = False) -> ScanResult:
     """Extent and facts of one worksheet member in one inflate (two when the exact parse runs).
-    with_extent=False: the facts only (extent None unless the exact parse ran), at inflate speed."""
+    with_extent=False: the facts only (extent None unless the exact parse ran), at inflate speed.
+    stale: the workbook says its cached formula results are not to be trusted (fullCalcOnLoad):
+    every formula cell is reported, kind "stale" where it has a result."""
     try:
         extent, merged = _fast(path, member, want_facts=True, want_extent=with_extent)
         return ScanResult(extent, SheetFacts([], merged), exact=False)
     except _NeedExact:
-        extent, facts = _exact(path, member, columns)
+        extent, facts = _exact(path, member, columns, stale)
         return ScanResult(extent, facts, exact=True)
 
 

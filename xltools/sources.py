@@ -366,6 +366,10 @@ class XlsxSource(ExcelSource):
         wb = ET.fromstring(self._zip.read(book))
         rels = ET.fromstring(self._zip.read(posixpath.join(folder, "_rels", base + ".rels")))
         targets = {r.get("Id"): r.get("Target") or "" for r in rels.iter() if _local(r.tag) == "Relationship"}
+        # xlsxwriter and other writers store 0 as every formula's result and ask for a recalculation
+        # when the file is opened: such results prove nothing.
+        self._recalc_on_load = any(_local(el.tag) == "calcPr" and (el.get("fullCalcOnLoad") or "").lower() in ("1", "true")
+                                   for el in wb.iter())
         paths = {}
         for sh in wb.iter():
             if _local(sh.tag) != "sheet" or _namespace(sh.tag) not in _MAIN_NAMESPACES:
@@ -435,7 +439,7 @@ class XlsxSource(ExcelSource):
 
         def work():
             try:
-                result.append(scan(self.path, member, columns, with_extent=first))
+                result.append(scan(self.path, member, columns, with_extent=first, stale=self._recalc_on_load))
             except Exception as exc:  # ValueError: corrupt or out-of-range; reported after calamine
                 failure.append(exc)
 
