@@ -42,6 +42,11 @@ def test_basic_layout_title_unit_line_and_markers(tmp_path):
     ("营业收入1-12月", "营业收入上年1-12月"),       # month ranges
     ("其中：营业收入 本月止累计", "其中:营业收入上年同月"),
     ("营业收入", "营业收入上年同期"),               # no marker = current
+    ("营业收入(本年)", "营业收入(上年)"),           # 本年/上年 in brackets
+    ("本年营业收入", "去年营业收入"),
+    ("今年营业收入", "上年1-12月营业收入"),         # a month range after 上年 is not cut at 上年
+    ("营业收入/本期", "营业收入/上年同期实际"),
+    ("营业收入【本期】", "营业收入【上年】"),
 ])
 def test_period_markers_in_the_cell(tmp_path, cur, ly):
     rows = [["单位名称", cur, ly, "营业成本", "利润总额"], ["甲厂", 10, 8, 7, 1], ["乙厂", 20, 16, 15, 2]]

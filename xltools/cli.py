@@ -203,12 +203,12 @@ def validate(input_path, period, sheet, sei_list):
     path = input_path or sample_path()
     reading(path)
     source = open_source(path)  # opened once, whichever kind of file it turns out to be
-    for note in source.notes:  # e.g. a CSV saved under an .xls name: read as what it is
-        click.echo(f"注意：{note}", err=True)
     if is_ledger(source):
         from .ledger import read_ledger
         from .tracker import render_validation as render_ledger
 
+        for note in source.notes:  # e.g. a CSV saved under an .xls name: read as what it is
+            click.echo(f"注意：{note}", err=True)
         click.echo(render_ledger(read_ledger(source)))
         return
     from .reader import read_bureau

@@ -18,8 +18,8 @@ _UNIT_ALT = "|".join(sorted(UNIT_FACTORS, key=len, reverse=True))
 _UNIT_IN_BRACKETS = re.compile(rf"\((?:单位[:：]?)?({_UNIT_ALT})\)")
 UNIT_LINE = re.compile(rf"单位\s*[:：]\s*({_UNIT_ALT})(?![\u4e00-\u9fff])")
 _MONTH_RANGE = r"\d{1,2}-\d{1,2}月"
-_SEPARATORS = "_-()·:"
-_STRIP = "_-·:"
+_SEPARATORS = "_-()·:/"
+_STRIP = "_-·:/"
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,8 @@ def _markers() -> list[tuple[str, str]]:
 
 
 def _marker_regex(side: str) -> re.Pattern:
-    alts = "|".join([re.escape(m) for m, _ in _markers()] + [_MONTH_RANGE, r"上年" + _MONTH_RANGE])
+    # Month ranges first: 上年1-12月 must not stop at the marker 上年.
+    alts = "|".join([r"上年" + _MONTH_RANGE, _MONTH_RANGE] + [re.escape(m) for m, _ in _markers()])
     if side == "start":
         return re.compile(rf"^(?:\(({alts})\)|({alts}))[{re.escape(_STRIP)}]*")
     return re.compile(rf"[{re.escape(_STRIP)}]*(?:\(({alts})\)|({alts}))$")

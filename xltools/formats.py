@@ -194,4 +194,4 @@ def mismatch_note(kind: str, path: str) -> str | None:
     if ext in EXPECTED[kind]:
         return None
     shown = ext or "（无）"
-    return f"文件扩展名是 {shown}，但内容是{KIND_NAMES[kind]}，已按{KIND_NAMES[kind]}读取"
+    return f"文件扩展名是 {shown}，但内容是 {KIND_NAMES[kind]}，已按 {KIND_NAMES[kind]} 读取"

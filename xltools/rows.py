@@ -268,9 +268,34 @@ def row_roles(cells: RowCells) -> RowRoles:
             errors.append((i, f"没有统一社会信用代码（这一行的文字：{shown}），而其他企业行都有：请补上代码；"
                               "如是合计或小计行，请在名称中写明“合计”或“小计”"))
             enterprise[i] = False
+    errors.extend(duplicate_codes(cells, enterprise))
     decisions = [Decision(first + int(i), str(role[i]), reason.get(int(i), ""))
                  for i in np.flatnonzero((role != "") & (role != "error"))]
     return RowRoles(enterprise, decisions, errors)
+
+
+def duplicate_codes(cells: RowCells, enterprise: np.ndarray) -> list[tuple[int, str]]:
+    """Enterprise rows whose code stands on an earlier enterprise row: one enterprise counted twice."""
+    ent_id = cells.labels.get("ent_id")
+    if ent_id is None or not enterprise.any():
+        return []
+    rows = np.flatnonzero(enterprise)
+    codes = ent_id.take(pa.array(rows))
+    counts = pc.value_counts(codes)
+    twice = [v for v, c in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist())
+             if c > 1 and v is not None]
+    if not twice:
+        return []
+    hit = _mask(pc.is_in(codes, value_set=pa.array(twice, pa.string())))
+    seen: dict[str, int] = {}
+    out = []
+    for i, code in zip(rows[hit].tolist(), codes.filter(pa.array(hit)).to_pylist()):
+        if code in seen:
+            out.append((i, f"统一社会信用代码“{code}”与第{cells.first_row + seen[code]}行重复：同一家企业不能计入两次，"
+                           "请删除或更正重复的行"))
+        else:
+            seen[code] = i
+    return out
 
 
 def has_code(cells: RowCells) -> np.ndarray:

@@ -158,6 +158,9 @@ def _kind(cell: ET.Element) -> tuple[str, str] | None:
     formula = attrib.get(A_FORMULA)
     if formula is not None and (value_type is None or (value_type in _NUMERIC and not _has_value(attrib))):
         return "formula", formula_text(formula)
+    if formula is not None and value_type in _NUMERIC and _text(cell).upper() in ("TRUE", "FALSE"):
+        # LibreOffice's spelling of an .xlsx logical cell: =TRUE() stored as the number 1, shown TRUE
+        return "bool", _text(cell).upper()
     return None
 
 

@@ -235,7 +235,8 @@ def calamine_cell(detail: str) -> tuple[str, str]:
         epoch = dt.datetime(1904, 1, 1) if "is_1904: true" in inner else dt.datetime(1899, 12, 30)
         try:
             when = epoch + dt.timedelta(days=float(value.group(1)))
-            return "date", when.strftime("%Y-%m-%d %H:%M:%S").replace(" 00:00:00", "")
+            shown = when.strftime("%Y-%m-%d %H:%M:%S").replace(" 00:00:00", "")
+            return "date", f"{shown}（存储的数值 {float(value.group(1)):g}）"
         except (OverflowError, ValueError):
             return "date", value.group(1)
     if name == "Bool":
