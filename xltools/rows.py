@@ -81,6 +81,7 @@ class RowCells:
     bad: dict[str, np.ndarray]
     header_texts: dict[str, str]  # column key -> header label as in the file
     positions: dict[str, int] = field(default_factory=dict)  # column key (and "lead") -> column index
+    _coded: np.ndarray | None = field(default=None, repr=False)  # has_code, once
 
     @property
     def n(self) -> int:
@@ -116,7 +117,7 @@ def text_is_footnote(arr: pa.Array) -> np.ndarray:
 def identified(cells: RowCells) -> np.ndarray:
     """Rows whose identifier looks like one: a code of ≥2 letters/digits with a digit, or a name of ≥2 characters
     that is not a 栏次 label nor a number."""
-    ok = has_code(cells)
+    ok = has_code(cells).copy()
     name = cells.labels.get("ent_name")
     if name is not None:
         long_enough = _mask(pc.greater_equal(pc.utf8_length(name), 2))
@@ -280,7 +281,10 @@ def duplicate_codes(cells: RowCells, enterprise: np.ndarray) -> list[tuple[int, 
     if ent_id is None or not enterprise.any():
         return []
     rows = np.flatnonzero(enterprise)
-    codes = ent_id.take(pa.array(rows))
+    codes = ent_id if len(rows) == len(enterprise) else ent_id.take(pa.array(rows))
+    valid = pc.drop_null(codes)
+    if len(pc.unique(valid)) == len(valid):  # the usual case: one hash pass, no list
+        return []
     counts = pc.value_counts(codes)
     twice = [v for v, c in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist())
              if c > 1 and v is not None]
@@ -300,10 +304,11 @@ def duplicate_codes(cells: RowCells, enterprise: np.ndarray) -> list[tuple[int, 
 
 def has_code(cells: RowCells) -> np.ndarray:
     """Rows whose ent_id looks like an enterprise code (letters and digits, a digit among them)."""
-    ent_id = cells.labels.get("ent_id")
-    if ent_id is None:
-        return np.zeros(cells.n, dtype=bool)
-    return _mask(pc.match_substring_regex(ent_id, _CODE.pattern)) & _mask(pc.match_substring_regex(ent_id, r"[0-9]"))
+    if cells._coded is None:
+        ent_id = cells.labels.get("ent_id")
+        cells._coded = np.zeros(cells.n, dtype=bool) if ent_id is None else \
+            _mask(pc.match_substring_regex(ent_id, _CODE.pattern)) & _mask(pc.match_substring_regex(ent_id, r"[0-9]"))
+    return cells._coded
 
 
 def _worded(cells: RowCells):
