@@ -158,8 +158,8 @@ def _key_order(key: str) -> tuple:
 
     ids = list(column_specs())
     cid, _, per = key.rpartition("_")
-    return (ids.index(cid) if cid in ids else len(ids), ["cur", "ly", "boy"].index(per) if per in
-            ("cur", "ly", "boy") else 3)
+    periods = ["cur", "ly", "boy", "lyboy"]
+    return (ids.index(cid) if cid in ids else len(ids), periods.index(per) if per in periods else len(periods))
 
 
 def _sum_label(key: str) -> str:
