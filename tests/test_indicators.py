@@ -282,3 +282,43 @@ def test_display_of_the_largest_doubles():
     """1e308 千元 → 1e303 亿元 once crashed the display rounding (decimal precision)."""
     assert display(1e303, 2) == "1" + "0" * 303 + ".00"
     assert display(-1e303, 1).startswith("-1") and display(1.7976931348623157e308, 0)[-1].isdigit()
+
+
+def _classes():
+    import csv
+    import os
+
+    path = os.path.join(os.path.dirname(__file__), "data", "gbt4754_2017_classes.csv")
+    with open(path, encoding="utf-8") as fh:
+        return {r["code"]: r["name"] for r in csv.DictReader(line for line in fh if not line.startswith("#"))}
+
+
+def test_the_industry_map_names_real_gbt4754_2017_classes_and_says_where_each_row_comes_from():
+    import csv
+    from importlib import resources
+
+    from xltools.sei import category_names
+
+    structure = {}
+    with resources.files("xltools.data").joinpath("sei2018_structure.csv").open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            structure[r["sei_code"]] = r["sei_name"]
+    with resources.files("xltools.data").joinpath("sei_industry_map.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    classes = _classes()
+    for r in rows:
+        assert classes.get(r["industry_code"]) == r["name"], r
+        assert r["sei_category"] in category_names()
+        kind, *rest = r["source"].split(" ")
+        assert kind in ("sei2018", "correspondence", "judgement"), r
+        if kind == "sei2018":  # a level-2 domain of the classification, under the row's own category
+            code, name = rest
+            assert structure[code] == name and structure[code.split(".")[0]] == r["sei_category"], r
+    assert len({r["industry_code"] for r in rows}) == len(rows)
+    by_code = {r["industry_code"]: r for r in rows}
+    # The three rows of issue 16.
+    assert by_code["3734"]["name"] == "船用配套设备制造" and by_code["3734"]["partial"] == "*"
+    assert by_code["3737"]["name"] == "海洋工程装备制造" and by_code["3737"]["sei_category"] == "高端装备制造产业"
+    assert "4413" not in by_code  # 水力发电 is not a strategic emerging industry
+    assert by_code["4414"]["name"] == "核力发电" and by_code["4414"]["sei_category"] == "新能源产业"
+    assert by_code["1495"]["name"] == "食品及饲料添加剂制造" and by_code["1495"]["partial"] == "*"
