@@ -89,3 +89,71 @@ def test_new_enterprises_and_what_they_do_to_growth(r):
     with_, without = new.growth["revenue_growth"]
     assert with_ == pytest.approx((1700 / 1400 - 1) * 100) and without == pytest.approx((1500 / 1400 - 1) * 100)
     assert "sector:新材料产业" not in r.new
+
+
+# ---------------------------------------------------------------- the outputs (the sample export)
+
+def test_value_added_growth_says_current_prices_everywhere(tmp_path):
+    from helpers import run_cli
+    from workbook_reading import values
+    from xltools.indicators import indicator
+
+    assert "现价" in indicator("value_added_growth").name and "现价" in indicator("value_added_growth").definition
+    assert "现价" in indicator("value_added_pull").name
+    out = tmp_path / "s.xlsx"
+    assert run_cli("summary", "-o", out).returncode == 0
+    grids = values(out)
+    assert any(r[0] == "工业增加值(增速为现价)" for r in grids["表1"])
+    assert "工业增加值(增速为现价)" in grids["表2"][2]
+    report = run_cli("report").stdout
+    assert "实现工业增加值200.29亿元，按现价计算同比增长11.6%" in report
+    assert "可比价增速" in report  # the note says what it is not
+
+
+def test_official_comparable_price_growth_replaces_it_naming_its_source(tmp_path):
+    from helpers import run_cli
+    from workbook_reading import values
+
+    va = tmp_path / "va.csv"
+    va.write_text("范围,增速,来源\n全市,6.5,市统计局2022年统计公报\n战新,9.8,\n新材料,10.2,\n", encoding="utf-8")
+    out = tmp_path / "v.xlsx"
+    assert run_cli("summary", "-o", out, "--va-growth", va).returncode == 0
+    grids = values(out)
+    row = next(r for r in grids["表1"] if r[0] == "工业增加值(增速为可比价)")
+    assert row[3] == 6.5 and row[5] == 9.8 and row[7] == 3.3
+    t2 = grids["表2"]
+    material = next(r for r in t2 if r[0] == "新材料产业")
+    col = t2[3].index("同比增长(%)", t2[2].index("工业增加值(增速为可比价)"))
+    assert material[col] == 10.2
+    assert any("取自市统计局2022年统计公报" in str(r[0]) for r in grids["说明"])
+    report = run_cli("report", "--va-growth", va).stdout
+    assert "按可比价计算同比增长9.8%（市统计局2022年统计公报）" in report
+
+
+def test_new_enterprise_note_with_its_figure():
+    from helpers import run_cli
+
+    # The sample: five SEI enterprises without 上年同期 move SEI revenue growth from 12.2% to 14.0%.
+    expected = ("战略性新兴产业有5家企业没有上年同期数（新投产或新纳入统计），占本期营业收入的1.6%")
+    table = run_cli("indicators").stdout
+    assert expected in table and "营业收入增速14.0%（不计入时12.2%）" in table
+    assert expected in run_cli("report").stdout
+    assert expected in run_cli("validate").stdout
+    # A category with one new enterprise is named, without figures (they would be that enterprise's).
+    assert "新能源汽车产业有1家企业没有上年同期数" in table and "不列其数字" in table
+
+
+def test_new_indicators_in_the_report_and_table1(tmp_path):
+    from helpers import run_cli
+    from workbook_reading import values
+
+    report = run_cli("report").stdout
+    assert "营业收入利润率为7.45%，同比下降0.37个百分点" in report
+    assert "每百元营业收入中的成本为83.57元，同比减少0.81元" in report
+    assert "战新产业拉动全市规模以上工业总产值增长3.0个百分点，贡献率为30.7%" in report
+    out = tmp_path / "s.xlsx"
+    assert run_cli("summary", "-o", out).returncode == 0
+    names = [r[0] for r in values(out)["表1"]]
+    assert names.index("营业收入利润率同比变化") == names.index("上年同期营业收入利润率") + 1
+    assert names.index("每百元营业收入中的成本同比变化") == names.index("每百元营业收入中的成本") + 1
+    assert "拉动全市规上工业总产值增长" in names and "对全市规上工业利润总额增长的贡献率" in names
