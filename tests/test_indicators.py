@@ -208,7 +208,7 @@ def test_classification_by_industry_code_says_it_is_an_estimate(tmp_path):
 
 def test_cli_json_is_strict_and_complete(tmp_path):
     path = write_csv(tmp_path / "j.csv", [HEAD, E1, E2, E3, E4])
-    res = run_cli("indicators", path, "--period", "2022年1-12月", "--format", "json", "--by", "county")
+    res = run_cli("indicators", path, "--period", "2022年1-12月", "--format", "json", "--by", "county", "--no-suppress")
     assert res.returncode == 0, res.stderr
 
     def no_constants(name):
@@ -225,6 +225,9 @@ def test_cli_json_is_strict_and_complete(tmp_path):
     assert pm["value"] == pytest.approx(97 / 1100 * 100)
     nulls = [x for x in doc["results"] if x["value"] is None]
     assert nulls and all(x["display"] == "—" for x in nulls)
+    # Four enterprises: the summary withholds the scopes of one or two; marked, values kept (--no-suppress).
+    assert {x["scope"] for x in doc["results"] if x["withheld"]} >= {"sector:新能源产业", "county:B县"}
+    assert pm["withheld"] is True
     n_ind = len({x["indicator"] for x in doc["results"]})
     assert len(doc["results"]) == len(scopes) * n_ind  # one result per scope and indicator
 
@@ -232,9 +235,14 @@ def test_cli_json_is_strict_and_complete(tmp_path):
 def test_cli_csv_and_table(tmp_path):
     path = write_csv(tmp_path / "c.csv", [HEAD, E1, E2, E3, E4])
     res = run_cli("indicators", path, "--period", "2022", "--format", "csv")
-    assert res.returncode == 0 and res.stdout.splitlines()[0] == "scope,scope_label,indicator,name,unit,value,display"
+    assert res.returncode == 0
+    assert res.stdout.splitlines()[0] == "scope,scope_label,indicator,name,unit,value,display,withheld"
     res = run_cli("indicators", path, "--period", "2022")
-    assert res.returncode == 0 and "营业收入利润率" in res.stdout and "8.82" in res.stdout and "分领域" in res.stdout
+    # The SEI (3 enterprises) is 全市 (4) minus one: withheld, shown as … with a note.
+    assert res.returncode == 0 and "营业收入利润率" in res.stdout and "8.82" not in res.stdout and "分领域" in res.stdout
+    assert "…" in res.stdout and "本期不公布" in res.stdout
+    res = run_cli("indicators", path, "--period", "2022", "--no-suppress")
+    assert "8.82*" in res.stdout
 
 
 def test_cli_bad_input_exit_2(tmp_path):

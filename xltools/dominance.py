@@ -100,11 +100,12 @@ class Finding:
         return f"{self.label}：{parts}"
 
 
-def findings(results: Results, rule: Rule = DEFAULT, withheld: set[str] = frozenset()) -> list[Finding]:
+def findings(results: Results, rule: Rule = DEFAULT, withheld: set[str] = frozenset(),
+             counties: bool = True) -> list[Finding]:
     """Every published scope (totals included) over the rule, with the shares of its largest 1 and 2."""
     out = []
     for s in results.scopes:
-        if s.enterprises == 0 or s.scope in withheld:
+        if s.enterprises == 0 or s.scope in withheld or (not counties and s.scope.startswith("county:")):
             continue
         groups = members(results, s.scope)
         over = dominated(results, groups, rule)
@@ -115,11 +116,11 @@ def findings(results: Results, rule: Rule = DEFAULT, withheld: set[str] = frozen
     return out
 
 
-def notes(results: Results, rule: Rule | None, withheld: set[str]) -> list[str]:
+def notes(results: Results, rule: Rule | None, withheld: set[str], counties: bool = True) -> list[str]:
     """What every output says about dominance: the scopes over the rule that are published, and how to
     withhold them. With a rule in force only the totals it did not test can remain."""
     shown = rule or DEFAULT
-    found = findings(results, shown, withheld)
+    found = findings(results, shown, withheld, counties)
     if not found:
         return []
     lines = [f"支配性检查（{shown.words}）：" + "；".join(f.text(shown) for f in found) + "。"]

@@ -13,7 +13,8 @@ ESTIMATE = ("战新产业按行业代码估算：对照表不完整，部分只�
 VA_CURRENT = "工业增加值增速按企业现价数据计算（现价），不是国家统计局公布的可比价增速；可用 --va-growth 提供官方可比价增速"
 
 
-def new_enterprise_notes(results: Results, withheld: set[str] = frozenset(), threshold: int = 3) -> list[str]:
+def new_enterprise_notes(results: Results, withheld: set[str] = frozenset(), threshold: int = 3,
+                         counties: bool = True) -> list[str]:
     """Per published scope whose growth rates the enterprises without 上年同期 move by 0.1 point or more.
     Figures (their share of revenue, the rates without them) only for 全市 and 战新, and only while the new
     enterprises of each, and those of 全市 outside 战新, are at least the disclosure threshold: otherwise
@@ -24,7 +25,7 @@ def new_enterprise_notes(results: Results, withheld: set[str] = frozenset(), thr
     with_figures = {k for k in (ALL, SEI) if counts[k] >= threshold and (rest == 0 or rest >= threshold)}
     for s in results.scopes:
         new = results.new.get(s.scope)
-        if new is None or s.scope in withheld:
+        if new is None or s.scope in withheld or (not counties and s.scope.startswith("county:")):
             continue
         moved = [(iid, a, b) for iid, (a, b) in new.growth.items()
                  if a is not None and b is not None and abs(a - b) >= NEW_ENTERPRISE_MOVE]
@@ -42,8 +43,9 @@ def new_enterprise_notes(results: Results, withheld: set[str] = frozenset(), thr
     return out
 
 
-def publication_notes(results: Results, disclosure, official=None) -> list[str]:
-    """Every note, in order; `disclosure` the plan in force (its rule, what it withholds)."""
+def publication_notes(results: Results, disclosure, official=None, counties: bool = True) -> list[str]:
+    """Every note, in order; `disclosure` the plan in force (its rule, what it withholds). Without
+    `counties` the notes are of 全市, 战新 and the categories only (the report's subjects)."""
     out = []
     if results.classification == "industry-code":
         out.append(ESTIMATE)
@@ -51,7 +53,7 @@ def publication_notes(results: Results, disclosure, official=None) -> list[str]:
         out.append(official.note() if official is not None else VA_CURRENT)
     rule = disclosure.rule if disclosure is not None and disclosure.enabled else None
     withheld = disclosure.withheld if disclosure is not None and disclosure.enabled else set()
-    out += dominance.notes(results, rule, withheld)
+    out += dominance.notes(results, rule, withheld, counties)
     threshold = disclosure.threshold if disclosure is not None else 3
-    out += new_enterprise_notes(results, withheld, threshold)
+    out += new_enterprise_notes(results, withheld, threshold, counties)
     return out

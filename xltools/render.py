@@ -17,10 +17,14 @@ _CLASSIFICATION = {"column": "数据中的类别列", "list": "企业名录", "i
 def marked(results: Results, disclosure: Disclosure | None, keep_values: bool) -> list[dict]:
     """Each result as a dict with `withheld`; a withheld figure keeps its value only when asked to
     (--no-suppress), else its value is null and its display `…`."""
+    from .tables import OVER_ALL
+
     out = []
+    over_all = {i.id for i in results.computed if i.formula in OVER_ALL}
     for r in results.results:
         d = r.as_dict()
-        d["withheld"] = disclosure is not None and disclosure.is_withheld(r.scope)
+        d["withheld"] = disclosure is not None and (disclosure.is_withheld(r.scope) or (
+            r.indicator in over_all and disclosure.is_withheld(ALL)))
         if d["withheld"] and not keep_values:
             d["value"], d["display"] = None, WITHHELD_DISPLAY
         out.append(d)

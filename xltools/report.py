@@ -98,7 +98,7 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
         # Value added's growth: the bureau's comparable-price rate when given, else computed at current prices.
         "va_official": Figure(official.get(SEI) if official and not sei_hidden else None, 1),
         "va_source": official.source if official else "",
-        "notes": publication_notes(results, disclosure, official),
+        "notes": publication_notes(results, disclosure, official, counties=False),
     }
     if ledger is not None:
         ctx.update(_investment(ledger))

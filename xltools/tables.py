@@ -180,6 +180,9 @@ def _sum_value(s, key: str):
 
 # ---------------------------------------------------------------- figures
 
+OVER_ALL = ("share_all", "pull", "contribution")
+
+
 class Figures:
     """Cells of published figures: the engine's value, rounded, with its formula; `…` when withheld."""
 
@@ -202,7 +205,9 @@ class Figures:
 
     def value(self, scope: str, indicator_id: str) -> Cell:
         res = self.r.get(scope, indicator_id)
-        return self._cell((scope,), res.value, lambda: self.xl.value(scope, indicator_id), res.decimals)
+        # Shares of, pulls on and contributions to 全市 are computed over 全市's sums too.
+        over = (scope, ALL) if indicator(indicator_id).formula in OVER_ALL else (scope,)
+        return self._cell(over, res.value, lambda: self.xl.value(scope, indicator_id), res.decimals)
 
     def diff(self, indicator_id: str, scope: str, reference: str) -> Cell:
         d = self.r.diff(indicator_id, scope, reference)
