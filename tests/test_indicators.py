@@ -208,7 +208,7 @@ def test_classification_by_industry_code_says_it_is_an_estimate(tmp_path):
 
 def test_cli_json_is_strict_and_complete(tmp_path):
     path = write_csv(tmp_path / "j.csv", [HEAD, E1, E2, E3, E4])
-    res = run_cli("indicators", path, "--period", "2022年1-12月", "--format", "json", "--by", "county")
+    res = run_cli("indicators", path, "--period", "2022年1-12月", "--format", "json", "--by", "county", "--no-suppress")
     assert res.returncode == 0, res.stderr
 
     def no_constants(name):
@@ -225,6 +225,9 @@ def test_cli_json_is_strict_and_complete(tmp_path):
     assert pm["value"] == pytest.approx(97 / 1100 * 100)
     nulls = [x for x in doc["results"] if x["value"] is None]
     assert nulls and all(x["display"] == "—" for x in nulls)
+    # Four enterprises: the summary withholds the scopes of one or two; marked, values kept (--no-suppress).
+    assert {x["scope"] for x in doc["results"] if x["withheld"]} >= {"sector:新能源产业", "county:B县"}
+    assert pm["withheld"] is True
     n_ind = len({x["indicator"] for x in doc["results"]})
     assert len(doc["results"]) == len(scopes) * n_ind  # one result per scope and indicator
 
@@ -232,9 +235,14 @@ def test_cli_json_is_strict_and_complete(tmp_path):
 def test_cli_csv_and_table(tmp_path):
     path = write_csv(tmp_path / "c.csv", [HEAD, E1, E2, E3, E4])
     res = run_cli("indicators", path, "--period", "2022", "--format", "csv")
-    assert res.returncode == 0 and res.stdout.splitlines()[0] == "scope,scope_label,indicator,name,unit,value,display"
+    assert res.returncode == 0
+    assert res.stdout.splitlines()[0] == "scope,scope_label,indicator,name,unit,value,display,withheld"
     res = run_cli("indicators", path, "--period", "2022")
-    assert res.returncode == 0 and "营业收入利润率" in res.stdout and "8.82" in res.stdout and "分领域" in res.stdout
+    # The SEI (3 enterprises) is 全市 (4) minus one: withheld, shown as … with a note.
+    assert res.returncode == 0 and "营业收入利润率" in res.stdout and "8.82" not in res.stdout and "分领域" in res.stdout
+    assert "…" in res.stdout and "本期不公布" in res.stdout
+    res = run_cli("indicators", path, "--period", "2022", "--no-suppress")
+    assert "8.82*" in res.stdout
 
 
 def test_cli_bad_input_exit_2(tmp_path):
@@ -282,3 +290,43 @@ def test_display_of_the_largest_doubles():
     """1e308 千元 → 1e303 亿元 once crashed the display rounding (decimal precision)."""
     assert display(1e303, 2) == "1" + "0" * 303 + ".00"
     assert display(-1e303, 1).startswith("-1") and display(1.7976931348623157e308, 0)[-1].isdigit()
+
+
+def _classes():
+    import csv
+    import os
+
+    path = os.path.join(os.path.dirname(__file__), "data", "gbt4754_2017_classes.csv")
+    with open(path, encoding="utf-8") as fh:
+        return {r["code"]: r["name"] for r in csv.DictReader(line for line in fh if not line.startswith("#"))}
+
+
+def test_the_industry_map_names_real_gbt4754_2017_classes_and_says_where_each_row_comes_from():
+    import csv
+    from importlib import resources
+
+    from xltools.sei import category_names
+
+    structure = {}
+    with resources.files("xltools.data").joinpath("sei2018_structure.csv").open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            structure[r["sei_code"]] = r["sei_name"]
+    with resources.files("xltools.data").joinpath("sei_industry_map.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    classes = _classes()
+    for r in rows:
+        assert classes.get(r["industry_code"]) == r["name"], r
+        assert r["sei_category"] in category_names()
+        kind, *rest = r["source"].split(" ")
+        assert kind in ("sei2018", "correspondence", "judgement"), r
+        if kind == "sei2018":  # a level-2 domain of the classification, under the row's own category
+            code, name = rest
+            assert structure[code] == name and structure[code.split(".")[0]] == r["sei_category"], r
+    assert len({r["industry_code"] for r in rows}) == len(rows)
+    by_code = {r["industry_code"]: r for r in rows}
+    # The three rows of issue 16.
+    assert by_code["3734"]["name"] == "船用配套设备制造" and by_code["3734"]["partial"] == "*"
+    assert by_code["3737"]["name"] == "海洋工程装备制造" and by_code["3737"]["sei_category"] == "高端装备制造产业"
+    assert "4413" not in by_code  # 水力发电 is not a strategic emerging industry
+    assert by_code["4414"]["name"] == "核力发电" and by_code["4414"]["sei_category"] == "新能源产业"
+    assert by_code["1495"]["name"] == "食品及饲料添加剂制造" and by_code["1495"]["partial"] == "*"

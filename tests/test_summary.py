@@ -18,6 +18,12 @@ from make_sample import make_export  # noqa: E402
 
 GROWTH = {"工业总产值": "output_value_growth", "工业增加值": "value_added_growth", "营业收入": "revenue_growth",
           "营业成本": "operating_cost_growth", "利润总额": "total_profit_growth"}
+LEVEL = {"工业总产值": "output_value", "工业增加值": "value_added", "营业收入": "revenue", "利润总额": "total_profit"}
+
+
+def plain(name: str) -> str:
+    """工业增加值(增速为现价) -> 工业增加值: the indicator a labelled row or group is of."""
+    return name.split("(增速为")[0]
 WITHHELD, NULL = "…", "—"
 
 
@@ -56,6 +62,12 @@ class Engine:
     def diff(self, iid, scope, ref):
         return self.expect([scope, ref], self.results.diff(iid, scope, ref).display)
 
+    def pull(self, name, scope, of):
+        return self.expect([scope, of], self.results.pull(LEVEL[name], scope, of).display)
+
+    def contribution(self, name, scope, of):
+        return self.expect([scope, of], self.results.contribution(LEVEL[name], scope, of).display)
+
 
 def header_columns(grid, top: int):
     """(group, sub-header) per column from a two-row merged header starting at grid row `top`."""
@@ -71,7 +83,7 @@ def header_columns(grid, top: int):
 def check_table1(grid, eng: Engine) -> int:
     checked = 0
     for row in grid[4:]:
-        name = row[0]
+        name = plain(row[0] or "")
         if not name or name.startswith("注") or name.startswith("“"):
             break
         iid = eng.ids[name]
@@ -81,6 +93,8 @@ def check_table1(grid, eng: Engine) -> int:
                              7: eng.diff(GROWTH[name], "sei", "all")})
         elif row[1] in ("个", "亿元"):
             expected[6] = eng.share(name, "sei", "all")
+        elif iid.endswith(("_pull", "_contribution")):
+            assert row[7] is None and row[8] is None, name  # parts of 全市: no difference
         else:
             expected[7] = eng.diff(iid, "sei", "all")
         for col, text in expected.items():
@@ -96,6 +110,7 @@ def check_table2(grid, eng: Engine) -> int:
         total = row[0] == "战略性新兴产业合计"
         scope = "sei" if total else f"sector:{row[0]}"
         for c, (group, sub) in enumerate(cols[1:], start=1):
+            group = plain(group) if group else group
             if group is None:
                 text = eng.level(scope, "企业单位数")
             elif sub.startswith("本期"):
@@ -107,6 +122,10 @@ def check_table2(grid, eng: Engine) -> int:
                 continue
             elif sub == "占战新比重(%)":
                 text = eng.share(group, scope, "sei")
+            elif sub == "拉动战新增长(百分点)":
+                text = eng.pull(group, scope, "sei")
+            elif sub == "对战新增长贡献率(%)":
+                text = eng.contribution(group, scope, "sei")
             elif sub.startswith("增速比战新"):
                 text = eng.diff(GROWTH[group], scope, "sei")
             else:
@@ -215,8 +234,10 @@ def test_pdf_render_one_landscape_page_per_table(tmp_path, libreoffice):
     assert run_cli("summary", "-o", out).returncode == 0
     pdf = pypdf.PdfReader(libreoffice.to_pdf(out, tmp_path / "lo"))
     pages = [(float(p.mediabox.width), float(p.mediabox.height), p.extract_text()) for p in pdf.pages]
-    # 表1, 表2 and 图表 one page each, 说明 two, 合计数据 one: A4 landscape (842 × 595 pt) throughout.
-    assert len(pages) == 6
+    # 表1 two pages (its 31 rows: the changes, 拉动 and 贡献率; the header repeated), 表2 and 图表 one page
+    # each, 说明 three (every indicator's definition, the notes), 合计数据 one: A4 landscape (842 × 595 pt).
+    assert len(pages) == 8
     assert all(abs(w - 841.9) < 1 and abs(h - 595.3) < 1 for w, h, _ in pages)
     assert "战略性新兴产业主要经济指标" in pages[0][2] and "企业单位数" in pages[0][2]
-    assert "分产业主要经济指标" in pages[1][2] and "新材料产业" in pages[1][2]
+    assert "指标名称" in pages[1][2] and "贡献率" in pages[1][2]
+    pages = pages[1:]

@@ -136,8 +136,9 @@ TABLES = {"表1": "表1", "1": "表1", "表2": "表2", "2": "表2", "表3": "表
 
 
 @excel_function(table="表1（全市与战新产业）、表2（九大领域）或 表3（分县区）；可省略，默认表1", data=DATA_DOC,
-                suppress="可省略：默认 TRUE，按数据保密规定以“…”代替企业数少于3家的范围；FALSE 全部显示（仅供内部使用）")
-def SEI_TABLE(table="表1", data=None, suppress=True, caller=None):
+                suppress="可省略：默认 TRUE，按数据保密规定以“…”代替企业数少于3家的范围；FALSE 全部显示（仅供内部使用）",
+                dominance="可省略：支配性规则，如 \"1,85\"（最大1家企业占比超过85%的范围也不公布），\"1,85,all\" 时全市和战新合计也按此规则")
+def SEI_TABLE(table="表1", data=None, suppress=True, dominance=None, caller=None):
     """汇总表（含两行表头）作为数组返回，在新版 Excel 中自动溢出到相邻单元格。例：=SEI_TABLE("表2")"""
     e = engine.entry(data, caller)
     key = str(table if table not in (None, "") else "表1").strip()
@@ -147,17 +148,26 @@ def SEI_TABLE(table="表1", data=None, suppress=True, caller=None):
     if name is None:
         raise UdfError(BAD_ARG + f"未知的表“{table}”：可用 表1、表2、表3")
     suppress = suppress is None or bool(suppress)
-    if (name, suppress) not in e.tables:
+    rule = None
+    if dominance not in (None, ""):
+        from xltools.dominance import parse_rule
+
+        try:
+            rule = parse_rule(dominance)
+        except ValueError as exc:
+            raise UdfError(BAD_ARG + str(exc)) from None
+    key = (suppress, rule)
+    if (name, key) not in e.tables:
         from xltools.disclosure import plan
         from xltools.tables import sheet_set
 
-        sheets = sheet_set(e.results, plan(e.results, enabled=suppress), e.info)
+        sheets = sheet_set(e.results, plan(e.results, enabled=suppress, dominance=rule), e.info)
         for t in sheets.tables:
             if t.sheet in ("表1", "表2", "表3"):
-                e.tables[(t.sheet, suppress)] = t.grid()
-    if (name, suppress) not in e.tables:
+                e.tables[(t.sheet, key)] = t.grid()
+    if (name, key) not in e.tables:
         raise UdfError(engine.NO_DATA + "数据中没有县区列，没有表3")
-    return e.tables[(name, suppress)]
+    return e.tables[(name, key)]
 
 
 @excel_function(code_or_name="国民经济行业代码（如 3216）或战新产业名称、简称、代码")

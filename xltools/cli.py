@@ -229,14 +229,42 @@ def compute_options(fn):
     return fn
 
 
+def _dominance(ctx, param, value):
+    if value is None:
+        return None
+    from .dominance import parse_rule
+
+    try:
+        return parse_rule(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def dominance_option(fn):
+    return click.option("--dominance", metavar="N,K", callback=_dominance,
+                        help="支配性规则：最大N家企业占某总量（总产值、增加值、营业收入、利润总额绝对值）超过K%的范围不公布，"
+                             "如 1,85；加 ,all 时全市和战新合计也按此规则（如 1,85,all）。默认只在说明中列出。")(fn)
+
+
+def va_growth_option(fn):
+    return click.option("--va-growth", "va_growth", metavar="F", type=click.Path(dir_okay=False),
+                        help="官方可比价工业增加值增速表（CSV：范围, 增速, 可选 来源）；给出时表1、表2和报告用它代替现价增速。")(fn)
+
+
 @main.command(context_settings=CONTEXT)
 @input_argument
 @read_options
 @compute_options
+@click.option("--no-suppress", "no_suppress", is_flag=True,
+              help="按规定不公布的数也显示其数值（仍标为不公布，仅供内部使用）。")
+@click.option("--threshold", type=click.IntRange(1, 1000), default=3, show_default=True,
+              help="数据保密阈值，与 summary 相同：企业数少于此数的范围标为不公布。")
+@dominance_option
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "table"]), default="table", show_default=True,
               help="输出格式：json（机器读取）、csv、table（终端表格）。")
 @guarded
-def indicators(input_path, period, sheet, sei_list, sei_map, opening, by, calendar_days, fmt):
+def indicators(input_path, period, sheet, sei_list, sei_map, opening, by, calendar_days, no_suppress, threshold,
+               dominance, fmt):
     """计算全市规上工业、战略性新兴产业及九大领域的全部指标。
 
     \b
@@ -255,7 +283,11 @@ def indicators(input_path, period, sheet, sei_list, sei_map, opening, by, calend
     data = xltools.load(path, sheet=sheet, period=period, sei_list=sei_list, calendar_days=calendar_days)
     opening_data = xltools.load(opening) if opening else None
     results = xltools.compute(data, by_county=by == "county", sei_map=sei_map, opening=opening_data)
-    click.echo(render_indicators(results, fmt), nl=fmt != "csv")
+    from .disclosure import plan
+
+    # The same withholding as the summary's, marked; the values of withheld scopes only with --no-suppress.
+    disclosure = plan(results, threshold=threshold, dominance=dominance)
+    click.echo(render_indicators(results, fmt, disclosure, keep_values=no_suppress), nl=fmt != "csv")
 
 
 @main.command(context_settings=CONTEXT)
@@ -269,11 +301,13 @@ def indicators(input_path, period, sheet, sei_list, sei_map, opening, by, calend
               help="不做数据保密处理（仅供内部使用，不得对外公布）。")
 @click.option("--threshold", type=click.IntRange(1, 1000), default=3, show_default=True,
               help="数据保密阈值：企业数少于此数的范围不公布，并做次级保护。")
+@dominance_option
+@va_growth_option
 @click.option("--jobs", type=click.IntRange(1, 256), default=None,
               help="多份数据时同时读取的进程数；默认为本机的处理器核数。")
 @guarded
 def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days, output, split, no_suppress,
-            threshold, jobs):
+            threshold, dominance, va_growth, jobs):
     """生成战略性新兴产业汇总表工作簿：表1、表2、（表3）、图表、说明和合计数据。
 
     \b
@@ -299,7 +333,8 @@ def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days
     if output and not split and not os.path.isdir(output):
         refuse_overwriting_inputs([output], paths + [opening, sei_list, sei_map])
     options = sm.Options(period=period, sheet=sheet, sei_list=sei_list, sei_map=sei_map, by_county=by == "county",
-                         calendar_days=calendar_days, suppress=not no_suppress, threshold=threshold)
+                         calendar_days=calendar_days, suppress=not no_suppress, threshold=threshold,
+                         dominance=dominance, va_growth=va_growth)
     import xltools
 
     opening_data = xltools.load(opening) if opening else None
@@ -320,7 +355,7 @@ def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days
         click.echo(f"{os.path.basename(path)} 未写入汇总表：\n{exc.report()}", err=True)
     if not prepared:
         sys.exit(2)
-    all_inputs = paths + [opening, sei_list, sei_map]
+    all_inputs = paths + [opening, sei_list, sei_map, va_growth]
     if split:
         folder = output_folder(output or ".")
         for p, sheets in zip(prepared, sm.build(prepared, prefixed=False)):
@@ -352,9 +387,11 @@ def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days
 @click.option("--no-suppress", "no_suppress", is_flag=True, help="不做数据保密处理（仅供内部使用）。")
 @click.option("--threshold", type=click.IntRange(1, 1000), default=3, show_default=True,
               help="数据保密阈值：企业数少于此数的产业不写数字。")
+@dominance_option
+@va_growth_option
 @guarded
 def report(input_path, period, sheet, sei_list, sei_map, opening, by, calendar_days, ledger, output, city,
-           templates, no_suppress, threshold):
+           templates, no_suppress, threshold, dominance, va_growth):
     """写出“发展现状”分析：总体发展概况、发展特点、工业投资项目进展。
 
     \b
@@ -373,16 +410,18 @@ def report(input_path, period, sheet, sei_list, sei_map, opening, by, calendar_d
     path = input_path or sample_path()
     reading(path)
     options = sm.Options(period=period, sheet=sheet, sei_list=sei_list, sei_map=sei_map, by_county=by == "county",
-                         calendar_days=calendar_days, suppress=not no_suppress, threshold=threshold)
+                         calendar_days=calendar_days, suppress=not no_suppress, threshold=threshold,
+                         dominance=dominance, va_growth=va_growth)
     prepared = sm.prepare(path, options, xltools.load(opening) if opening else None)
     ledger_data = None
     if ledger:
         from .ledger import read_ledger
 
         ledger_data = read_ledger(ledger)
-    text = render(prepared.results, prepared.disclosure, ledger_data, city=city, templates=templates)
+    text = render(prepared.results, prepared.disclosure, ledger_data, city=city, templates=templates,
+                  official=prepared.official)
     if output:
-        write(output, text, [path, ledger, opening, sei_list, sei_map])
+        write(output, text, [path, ledger, opening, sei_list, sei_map, va_growth])
         click.echo(f"已写入 {output}")
     else:
         click.echo(text, nl=False)

@@ -13,11 +13,17 @@ addition and subtraction, so no withheld scope and no union of groups with
 fewer than `threshold` enterprises may lie in it (this catches what relations
 miss, e.g. a county's SEI minus a category that sits wholly inside that county).
 A scope without enterprises reveals nothing and is never withheld.
+
+Dominance (dominance.py): under `--dominance N,K` a scope whose N largest enterprises hold more than
+K% of a magnitude is withheld as a primary cell too (the 全市 and 战新 totals only when the rule names
+them), and a relation that hides such a scope must also hide enough beside it that the hidden terms
+together are not dominated.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .dominance import TOTALS, Rule, dominated, members, sensitive_scopes
 from .indicators import ALL, SEI, Results
 
 DEFAULT_THRESHOLD = 3
@@ -38,6 +44,8 @@ class Disclosure:
     threshold: int
     withheld: set[str] = field(default_factory=set)     # scope ids
     primary: set[str] = field(default_factory=set)
+    rule: Rule | None = None                             # the dominance rule in force, if any
+    dominated: set[str] = field(default_factory=set)     # primary cells by the dominance rule
 
     def is_withheld(self, scope: str) -> bool:
         return scope in self.withheld
@@ -47,7 +55,8 @@ class Disclosure:
         scope has fewer enterprises than the threshold would itself reveal something."""
         if not self.enabled:
             return None
-        text = (f"“…”表示按《中华人民共和国统计法》对单个企业资料保密不予公布：企业数少于{self.threshold}家的范围，"
+        dominance = f"、{self.rule.words}的范围" if self.rule else ""
+        text = (f"“…”表示按《中华人民共和国统计法》对单个企业资料保密不予公布：企业数少于{self.threshold}家的范围{dominance}，"
                 "以及可由合计数推算出这些范围的范围。")
         if self.withheld:
             names = [label for scope, label in labels.items() if scope in self.withheld]
@@ -154,16 +163,20 @@ def recoverable(results: Results, withheld: set[str], threshold: int) -> list[tu
     return found
 
 
-def plan(results: Results, *, enabled: bool = True, threshold: int = DEFAULT_THRESHOLD) -> Disclosure:
-    d = Disclosure(enabled, threshold)
+def plan(results: Results, *, enabled: bool = True, threshold: int = DEFAULT_THRESHOLD,
+         dominance: Rule | None = None) -> Disclosure:
+    d = Disclosure(enabled, threshold, rule=dominance)
     if not enabled:
         return d
     d.primary = {s.scope for s in results.scopes if 0 < s.enterprises < threshold}
+    if dominance is not None:
+        d.dominated = sensitive_scopes(results, dominance) - d.primary
+        d.primary |= d.dominated
     d.withheld = set(d.primary)
     rels = relations(results)
     n = {s.scope: s.enterprises for s in results.scopes}
     while True:
-        _secondary_by_relations(d, rels, threshold)
+        _secondary_by_relations(d, rels, threshold, results)
         # Then the exact test: nothing the published scopes can compute by addition and
         # subtraction may be a withheld scope or a group smaller than the threshold.
         leaks = recoverable(results, d.withheld, threshold) if _exact_test_fits(results) else []
@@ -188,7 +201,21 @@ def _exact_test_fits(results: Results) -> bool:
     return 0 < len(results.scopes) * len(results.groups) <= EXACT_TEST_CELLS
 
 
-def _secondary_by_relations(d: Disclosure, rels: list[list[Term]], threshold: int) -> None:
+def _hidden_dominated(d: Disclosure, terms: list[Term], hidden: list[Term], results: Results) -> bool:
+    """Whether the terms a relation hides, taken together, still fall under the dominance rule while one
+    of them is withheld for dominance (the rest term: the parent's groups outside the published parts)."""
+    if d.rule is None or not any(t.name in d.dominated for t in hidden):
+        return False
+    groups: set = set()
+    for t in hidden:
+        if t.is_scope:
+            groups |= members(results, t.name)
+        else:
+            groups |= members(results, terms[0].name) - set().union(*(members(results, p.name) for p in terms[1:-1]))
+    return bool(dominated(results, groups, d.rule))
+
+
+def _secondary_by_relations(d: Disclosure, rels: list[list[Term]], threshold: int, results: Results) -> None:
     changed = True
     while changed:
         changed = False
@@ -197,11 +224,14 @@ def _secondary_by_relations(d: Disclosure, rels: list[list[Term]], threshold: in
             sensitive = [t for t in hidden if t.is_scope or t.enterprises < threshold]
             if not sensitive:
                 continue
-            if len(hidden) >= 2 and sum(t.enterprises for t in hidden) >= threshold:
+            by_count = len(hidden) < 2 or sum(t.enterprises for t in hidden) < threshold
+            if not by_count and not _hidden_dominated(d, terms, hidden, results):
                 continue
-            # Withhold one more published term: parts before the total, the smallest first.
+            # Withhold one more published term: parts before the total, the smallest first. The totals are
+            # never withheld to protect a dominated scope unless the rule names them.
+            keep = {ALL} | (set(TOTALS) if not by_count and not d.rule.totals else set())
             candidates = [t for t in terms if t.is_scope and t.enterprises > 0 and t.name not in d.withheld
-                          and t.name != ALL]
+                          and t.name not in keep]
             if not candidates:
                 continue
             pick = min(candidates, key=lambda t: (t.is_parent, t.enterprises, t.name))

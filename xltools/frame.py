@@ -18,7 +18,7 @@ def build_frame(keep, first_row, texts, numbers) -> pd.DataFrame:
     everything = len(idx) == len(keep)
     take = pa.array(idx)
     order = [s.id for s in column_specs().values()]
-    keys = [f"{cid}_{per}" for cid in order for per in ("cur", "ly", "boy") if f"{cid}_{per}" in numbers]
+    keys = [f"{cid}_{per}" for cid in order for per in ("cur", "ly", "boy", "lyboy") if f"{cid}_{per}" in numbers]
     block = np.empty((len(keys), len(idx)), dtype="float64")
     for j, key in enumerate(keys):
         if contiguous:

@@ -116,6 +116,12 @@ class Results:
     # Enterprises by (category, county): the finest groups the scopes are unions of (county None
     # unless by county). Disclosure control needs them to see what subtraction could reveal.
     groups: dict[tuple[str | None, str | None], int] = field(default_factory=dict)
+    # Per group: the largest enterprises of each additive magnitude (absolute values, largest first)
+    # and the magnitude's total of absolute values — what the dominance rule needs (dominance.py).
+    largest: dict[tuple[str | None, str | None], dict[str, list[float]]] = field(default_factory=dict)
+    magnitude: dict[tuple[str | None, str | None], dict[str, float]] = field(default_factory=dict)
+    # Enterprises without any 上年同期 figure, by scope (only scopes that have some).
+    new: dict[str, "NewEnterprises"] = field(default_factory=dict)
     _index: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
@@ -154,15 +160,50 @@ class Results:
         value = None if a is None or b is None or b <= 0 else a / b * 100
         return Derived(value, "%", 1)
 
+    def pull(self, indicator_id: str, scope: str, of: str = SEI) -> Derived:
+        """拉动 (百分点): the scope's increase of an additive indicator over `of`'s last-year figure × 100."""
+        return self._increase("pull", indicator_id, scope, of)
+
+    def contribution(self, indicator_id: str, scope: str, of: str = SEI) -> Derived:
+        """贡献率 (%): the scope's increase over `of`'s increase × 100; null when `of` did not increase."""
+        return self._increase("contribution", indicator_id, scope, of)
+
+    def _increase(self, kind: str, indicator_id: str, scope: str, of: str) -> Derived:
+        ind = indicator(indicator_id)
+        registered = related_indicator(ind, kind)
+        unit = "百分点" if kind == "pull" else "%"
+        if of == ALL and registered is not None and (scope, registered.id) in self._index:
+            return Derived(self.value(scope, registered.id), registered.unit, registered.decimals)
+        key = ind.args[0]
+        s, o = self.sums_of(scope), self.sums_of(of)
+        base = o.get(f"{key}_ly") if kind == "pull" else o.get(f"{key}_cur") - o.get(f"{key}_ly")
+        value = None if s.enterprises == 0 or base <= 0 else (s.get(f"{key}_cur") - s.get(f"{key}_ly")) / base * 100
+        return Derived(value, unit, 1)
+
     def to_json(self) -> dict:
         return {"source": self.source, "period": self.period.as_dict(), "classification": self.classification,
                 "warnings": self.warnings, "results": [r.as_dict() for r in self.results]}
 
 
+@dataclass
+class NewEnterprises:
+    """Enterprises of a scope that report no 上年同期 figure: on the comparable basis their last year
+    is 0, so they raise every growth rate; `growth` holds each rate with them and without them."""
+
+    count: int
+    revenue_share: float | None                      # % of the scope's revenue this period
+    growth: dict[str, tuple[float | None, float | None]]  # indicator id -> (with, without)
+
+
+def related_indicator(ind: Indicator, formula: str) -> Indicator | None:
+    """The registry's indicator of a formula kind (growth, share_all, pull…) over an additive indicator's column."""
+    return next((i for i in indicators() if i.formula == formula and ind.formula == "sum"
+                 and i.args == ind.args), None)
+
+
 def share_indicator(ind: Indicator) -> Indicator | None:
     """The registry's share-of-all-industry indicator of an additive indicator, if any."""
-    return next((i for i in indicators() if i.formula == "share_all" and ind.formula == "sum"
-                 and i.args == ind.args), None)
+    return related_indicator(ind, "share_all")
 
 
 # ---------------------------------------------------------------- sums
@@ -230,6 +271,16 @@ class _Groups:
             return {int(g): int(v) / 1000 for g, v in zip(self.ids, sums)}
         return {int(g): math.fsum(ordered[a:b]) for g, (a, b) in zip(self.ids, self.bounds)}
 
+    def largest(self, values: np.ndarray, k: int) -> dict[int, list[float]]:
+        """Each group's k largest absolute values, largest first."""
+        ordered = np.abs(values[self.order])
+        out = {}
+        for g, (a, b) in zip(self.ids, self.bounds):
+            part = ordered[a:b]
+            top = np.partition(part, len(part) - k)[len(part) - k:] if len(part) > k else part
+            out[int(g)] = sorted((float(x) for x in top), reverse=True)
+        return out
+
     def scopes(self) -> list[tuple[str, str, list[int]]]:
         ids = [int(g) for g in self.ids]
         sei = [g for g in ids if self.category_of(g) is not None]
@@ -246,10 +297,59 @@ class _Groups:
         return {(self.category_of(g), self.county_of(g)): n for g, n in self.sizes.items()}
 
 
+DOMINANCE_MAGNITUDES = ("output_value", "value_added", "revenue", "total_profit")
+LARGEST_KEPT = 5  # the dominance rule's N may be 1 to 5
+
+
+def _concentration(data: BureauData, groups: _Groups):
+    """Per group key: the largest enterprises of each magnitude, and its total of absolute values."""
+    f = data.frame
+    largest: dict = {}
+    totals: dict = {}
+    for m in DOMINANCE_MAGNITUDES:
+        if f"{m}_cur" not in f.columns:
+            continue
+        values = f[f"{m}_cur"].to_numpy(dtype="float64")
+        tops = groups.largest(values, LARGEST_KEPT)
+        sums = groups.partials(np.abs(values))
+        for g in tops:
+            key = (groups.category_of(g), groups.county_of(g))
+            largest.setdefault(key, {})[m] = tops[g]
+            totals.setdefault(key, {})[m] = sums[g]
+    return largest, totals
+
+
+def _new_enterprises(data: BureauData, groups: _Groups, scopes: list, computed, all_sums, has_boy):
+    """NewEnterprises of every scope that has some."""
+    f = data.frame
+    if "no_last_year" not in f.columns or not f["no_last_year"].any():
+        return {}
+    new = f["no_last_year"].to_numpy(dtype=bool)
+    growths = [i for i in computed if i.formula == "growth"]
+    keys = sorted({f"{i.args[0]}_cur" for i in growths} | ({"revenue_cur"} & set(f.columns)))
+    parts = {k: groups.partials(np.where(new, f[k].to_numpy(dtype="float64"), 0.0)) for k in keys}
+    counts = groups.partials(new.astype("float64"))
+    out = {}
+    for s, (_, _, members) in zip(scopes, groups.scopes()):
+        n = int(round(sum(counts.get(g, 0.0) for g in members)))
+        if not n:
+            continue
+        old = ScopeSums(s.scope, s.label, s.enterprises - n, 0, 0.0, dict(s.sums))
+        for k in keys:
+            old.sums[k] = s.get(k) - math.fsum(parts[k].get(g, 0.0) for g in members)
+        revenue = s.get("revenue_cur")
+        share = None if "revenue_cur" not in keys or revenue == 0 else \
+            (revenue - old.get("revenue_cur")) / revenue * 100
+        out[s.scope] = NewEnterprises(n, share, {i.id: (evaluate(i, s, all_sums, data.period, has_boy),
+                                                        evaluate(i, old, all_sums, data.period, has_boy))
+                                                 for i in growths})
+    return out
+
+
 def scope_sums(data: BureauData, by_county: bool = False, groups: _Groups | None = None) -> list[ScopeSums]:
     f = data.frame
     groups = groups or _Groups(data, by_county)
-    keys = [c for c in f.columns if c.endswith(("_cur", "_ly", "_boy"))]
+    keys = [c for c in f.columns if c.endswith(("_cur", "_ly", "_boy", "_lyboy"))]
     partials = {k: groups.partials(f[k].to_numpy(dtype="float64")) for k in keys}
     loss_n: dict[int, int] = {}
     loss_amt: dict[int, float] = {}
@@ -274,9 +374,34 @@ def _ratio(num: float, den: float) -> float | None:
     return None if den == 0 else num / den * 100
 
 
-def _average(s: ScopeSums, balance: str, has_boy: bool) -> float:
-    eop = s.get(f"{balance}_cur")
-    return (s.get(f"{balance}_boy") + eop) / 2 if has_boy else eop
+BALANCES = ("finished_goods", "receivables", "total_assets")
+# A balance's average this period and in the same period last year: (opening + closing) / 2 when
+# the opening balance is known (年初 / 上年年初), else the closing balance (期末 / 上年同期).
+OPENING = {"cur": "boy", "ly": "lyboy"}
+
+
+def opening_key(balance: str, per: str = "cur") -> str:
+    """The key of has_boy saying whether the balance's opening is known: finished_goods, finished_goods_ly."""
+    return balance if per == "cur" else f"{balance}_{per}"
+
+
+def _average(s: ScopeSums, balance: str, has_boy: dict[str, bool], per: str = "cur") -> float:
+    eop = s.get(f"{balance}_{per}")
+    return (s.get(f"{balance}_{OPENING[per]}") + eop) / 2 if has_boy.get(opening_key(balance, per)) else eop
+
+
+def _days(s: ScopeSums, a: tuple[str, ...], period, has_boy, per: str = "cur") -> float | None:
+    flow = s.get(f"{a[1]}_{per}")
+    return None if flow == 0 else period.days * _average(s, a[0], has_boy, per) / flow
+
+
+def _per_100_assets(s: ScopeSums, a: tuple[str, ...], period, has_boy, per: str = "cur") -> float | None:
+    assets = _average(s, a[1], has_boy, per)
+    return None if assets == 0 else s.get(f"{a[0]}_{per}") / assets / period.months * 12 * 100
+
+
+def _minus(cur: float | None, ly: float | None) -> float | None:
+    return None if cur is None or ly is None else cur - ly
 
 
 def evaluate(ind: Indicator, s: ScopeSums, all_sums: ScopeSums, period, has_boy: dict[str, bool]) -> float | None:
@@ -302,15 +427,22 @@ def evaluate(ind: Indicator, s: ScopeSums, all_sums: ScopeSums, period, has_boy:
     if f == "ratio_ly":
         return _ratio(s.get(f"{a[0]}_ly"), s.get(f"{a[1]}_ly"))
     if f == "ratio_change":
-        cur = _ratio(s.get(f"{a[0]}_cur"), s.get(f"{a[1]}_cur"))
-        ly = _ratio(s.get(f"{a[0]}_ly"), s.get(f"{a[1]}_ly"))
-        return None if cur is None or ly is None else cur - ly
+        return _minus(_ratio(s.get(f"{a[0]}_cur"), s.get(f"{a[1]}_cur")),
+                      _ratio(s.get(f"{a[0]}_ly"), s.get(f"{a[1]}_ly")))
     if f == "days":
-        flow = s.get(f"{a[1]}_cur")
-        return None if flow == 0 else period.days * _average(s, a[0], has_boy[a[0]]) / flow
+        return _days(s, a, period, has_boy)
+    if f == "days_change":
+        return _minus(_days(s, a, period, has_boy), _days(s, a, period, has_boy, "ly"))
     if f == "per_100_assets":
-        assets = _average(s, a[1], has_boy[a[1]])
-        return None if assets == 0 else s.get(f"{a[0]}_cur") / assets / period.months * 12 * 100
+        return _per_100_assets(s, a, period, has_boy)
+    if f == "per_100_assets_change":
+        return _minus(_per_100_assets(s, a, period, has_boy), _per_100_assets(s, a, period, has_boy, "ly"))
+    if f == "pull":
+        base = all_sums.get(f"{a[0]}_ly")
+        return None if base <= 0 else (s.get(f"{a[0]}_cur") - s.get(f"{a[0]}_ly")) / base * 100
+    if f == "contribution":
+        increase = all_sums.get(f"{a[0]}_cur") - all_sums.get(f"{a[0]}_ly")
+        return None if increase <= 0 else (s.get(f"{a[0]}_cur") - s.get(f"{a[0]}_ly")) / increase * 100
     if f == "per_employee":
         people = s.get(f"{a[1]}_cur")
         return None if people == 0 else s.get(f"{a[0]}_cur") / 10 / people / period.months * 12
@@ -340,9 +472,23 @@ class ExcelFormulas:
     def __init__(self, ref, months: str, days: str, has_boy: dict[str, bool]):
         self.ref, self.months, self.days, self.has_boy = ref, months, days, has_boy
 
-    def _avg(self, scope: str, balance: str) -> str:
-        eop = self.ref(scope, f"{balance}_cur")
-        return f"(({self.ref(scope, f'{balance}_boy')}+{eop})/2)" if self.has_boy.get(balance) else eop
+    def _avg(self, scope: str, balance: str, per: str = "cur") -> str:
+        eop = self.ref(scope, f"{balance}_{per}")
+        if not self.has_boy.get(opening_key(balance, per)):
+            return eop
+        return f"(({self.ref(scope, f'{balance}_{OPENING[per]}')}+{eop})/2)"
+
+    def _days(self, scope: str, a: tuple[str, ...], per: str = "cur") -> ExcelExpr:
+        flow = self.ref(scope, f"{a[1]}_{per}")
+        return ExcelExpr(f"{self.days}*{self._avg(scope, a[0], per)}/{flow}", (f"{flow}=0",))
+
+    def _per_100_assets(self, scope: str, a: tuple[str, ...], per: str = "cur") -> ExcelExpr:
+        assets = self._avg(scope, a[1], per)
+        return ExcelExpr(f"{self.ref(scope, f'{a[0]}_{per}')}/{assets}/{self.months}*12*100", (f"{assets}=0",))
+
+    @staticmethod
+    def _minus(empty: tuple[str, ...], cur: ExcelExpr, ly: ExcelExpr) -> ExcelExpr:
+        return ExcelExpr(f"{cur.expr}-{ly.expr}", _union(empty, cur.null_if, ly.null_if))
 
     def value(self, scope: str, indicator_id: str) -> ExcelExpr:
         ind = indicator(indicator_id)
@@ -371,11 +517,22 @@ class ExcelFormulas:
             n1, d1, n2, d2 = r(a[0] + "_cur"), r(a[1] + "_cur"), r(a[0] + "_ly"), r(a[1] + "_ly")
             return ExcelExpr(f"{n1}/{d1}*100-{n2}/{d2}*100", empty + (f"{d1}=0", f"{d2}=0"))
         if f == "days":
-            flow = r(f"{a[1]}_cur")
-            return ExcelExpr(f"{self.days}*{self._avg(scope, a[0])}/{flow}", empty + (f"{flow}=0",))
+            d = self._days(scope, a)
+            return ExcelExpr(d.expr, empty + d.null_if)
+        if f == "days_change":
+            return self._minus(empty, self._days(scope, a), self._days(scope, a, "ly"))
         if f == "per_100_assets":
-            assets = self._avg(scope, a[1])
-            return ExcelExpr(f"{r(a[0] + '_cur')}/{assets}/{self.months}*12*100", empty + (f"{assets}=0",))
+            p = self._per_100_assets(scope, a)
+            return ExcelExpr(p.expr, empty + p.null_if)
+        if f == "per_100_assets_change":
+            return self._minus(empty, self._per_100_assets(scope, a), self._per_100_assets(scope, a, "ly"))
+        if f == "pull":
+            base = self.ref(ALL, f"{a[0]}_ly")
+            return ExcelExpr(f"({r(a[0] + '_cur')}-{r(a[0] + '_ly')})/{base}*100", empty + (f"{base}<=0",))
+        if f == "contribution":
+            increase = f"({self.ref(ALL, a[0] + '_cur')}-{self.ref(ALL, a[0] + '_ly')})"
+            return ExcelExpr(f"({r(a[0] + '_cur')}-{r(a[0] + '_ly')})/{increase}*100",
+                             empty + (f"{increase}<=0",))
         if f == "per_employee":
             people = r(f"{a[1]}_cur")
             return ExcelExpr(f"{r(a[0] + '_cur')}/10/{people}/{self.months}*12", empty + (f"{people}=0",))
@@ -396,6 +553,25 @@ class ExcelFormulas:
             return self.value(scope, registered.id)
         a, b = self.value(scope, indicator_id), self.value(of, indicator_id)
         return ExcelExpr(f"({a.expr})/({b.expr})*100", _union(a.null_if, b.null_if, (f"({b.expr})<=0",)))
+
+    def pull(self, indicator_id: str, scope: str, of: str = SEI) -> ExcelExpr:
+        """Results.pull in Excel."""
+        return self._increase("pull", indicator_id, scope, of)
+
+    def contribution(self, indicator_id: str, scope: str, of: str = SEI) -> ExcelExpr:
+        """Results.contribution in Excel."""
+        return self._increase("contribution", indicator_id, scope, of)
+
+    def _increase(self, kind: str, indicator_id: str, scope: str, of: str) -> ExcelExpr:
+        ind = indicator(indicator_id)
+        registered = related_indicator(ind, kind)
+        if of == ALL and registered is not None:
+            return self.value(scope, registered.id)
+        key = ind.args[0]
+        r, o = (lambda k: self.ref(scope, k)), (lambda k: self.ref(of, k))  # noqa: E731
+        base = o(f"{key}_ly") if kind == "pull" else f"({o(key + '_cur')}-{o(key + '_ly')})"
+        return ExcelExpr(f"({r(key + '_cur')}-{r(key + '_ly')})/{base}*100",
+                         (f"{r('enterprises')}=0", f"{base}<=0"))
 
     @staticmethod
     def cell(e: ExcelExpr, decimals: int) -> str:
@@ -431,17 +607,9 @@ def compute(data: BureauData, *, by_county: bool = False, warnings: list[str] | 
             computed.append(ind)
     for key, names in missing.items():
         warnings.append(f"缺少{column_label(key, specs)}列，未计算：{'、'.join(names)}")
-    has_boy = {b: f"{b}_boy" in present for b in ("finished_goods", "receivables", "total_assets")}
-    averaged = [ind.name for ind in computed if ind.formula in ("days", "per_100_assets")]
-    if averaged:
-        with_boy = [b for b, v in has_boy.items() if v]
-        without = [b for b, v in has_boy.items() if not v and f"{b}_cur" in present]
-        if without:
-            warnings.append("平均余额按期末数计算（文件中没有年初数；可用 --opening 提供上年1-12月数据）："
-                            + "、".join(column_label(f"{b}_cur", specs).replace("(本期)", "") for b in without))
-        if with_boy:
-            warnings.append("平均余额按（年初数 + 期末数）÷ 2 计算："
-                            + "、".join(column_label(f"{b}_cur", specs).replace("(本期)", "") for b in with_boy))
+    has_boy = {b: f"{b}_boy" in present for b in BALANCES}
+    has_boy.update({opening_key(b, "ly"): f"{b}_lyboy" in present for b in BALANCES})
+    warnings += _average_notes(computed, has_boy, present, specs)
     if data.period.calendar_days:
         warnings.append(f"天数按日历天数计算（{data.period.days} 天），不是国家统计局的每月30天口径")
     groups = _Groups(data, by_county)
@@ -457,8 +625,35 @@ def compute(data: BureauData, *, by_county: bool = False, warnings: list[str] | 
                 value = int(value)
             results.append(Result(s.scope, s.label, ind.id, ind.name, ind.unit, value,
                                   display(value, ind.decimals), ind.decimals))
+    largest, magnitude = _concentration(data, groups)
+    new = _new_enterprises(data, groups, scopes, computed, all_sums, has_boy)
     return Results(data.source, data.period, data.classification, warnings, scopes, results, tuple(computed),
-                   has_boy, groups.counts())
+                   has_boy, groups.counts(), largest, magnitude, new)
+
+
+def _average_notes(computed, has_boy: dict[str, bool], present: set[str], specs) -> list[str]:
+    """How the averages of balances were taken, this period and (for the changes) last year."""
+    out = []
+
+    def names(balances):
+        return "、".join(column_label(f"{b}_cur", specs).replace("(本期)", "") for b in balances)
+
+    if any(ind.formula in ("days", "per_100_assets") for ind in computed):
+        with_boy = [b for b in BALANCES if has_boy[b]]
+        without = [b for b in BALANCES if not has_boy[b] and f"{b}_cur" in present]
+        if without:
+            out.append("平均余额按期末数计算（文件中没有年初数；可用 --opening 提供上年1-12月数据）：" + names(without))
+        if with_boy:
+            out.append("平均余额按（年初数 + 期末数）÷ 2 计算：" + names(with_boy))
+    if any(ind.formula in ("days_change", "per_100_assets_change") for ind in computed):
+        used = [b for b in BALANCES if f"{b}_ly" in present]
+        with_boy = [b for b in used if has_boy[opening_key(b, "ly")]]
+        without = [b for b in used if not has_boy[opening_key(b, "ly")]]
+        if without:
+            out.append("同比变化中上年的平均余额按上年同期数计算（文件中没有上年年初数）：" + names(without))
+        if with_boy:
+            out.append("同比变化中上年的平均余额按（上年年初数 + 上年同期数）÷ 2 计算：" + names(with_boy))
+    return out
 
 
 def column_label(key: str, specs=None) -> str:
@@ -470,7 +665,7 @@ def column_label(key: str, specs=None) -> str:
     cid, _, per = key.rpartition("_")
     spec = specs.get(cid)
     label = spec.label if spec else key
-    return label + {"cur": "(本期)", "ly": "(上年同期)", "boy": "(年初)"}.get(per, "")
+    return label + {"cur": "(本期)", "ly": "(上年同期)", "boy": "(年初)", "lyboy": "(上年年初)"}.get(per, "")
 
 
 def apply_opening(data: BureauData, opening: BureauData) -> str:

@@ -66,6 +66,28 @@ class BureauData:
         return len(self.frame)
 
 
+def _last_year_gaps(frame, blank: dict) -> list[str]:
+    """Enterprises that report no 上年同期 figure at all (new ones: their growth base is 0) are marked
+    `no_last_year`; a 上年年初 balance left blank takes the enterprise's 上年同期 balance (its last-year
+    average is then that balance alone), as a closing balance stands in for a missing 年初."""
+    from .columns import column_specs
+
+    notes = []
+    last_year = [k for k in blank if k.endswith("_ly")]
+    if last_year:
+        frame["no_last_year"] = np.logical_and.reduce([np.asarray(blank[k], dtype=bool) for k in last_year])
+    for key in [k for k in blank if k.endswith("_lyboy")]:
+        ly = key[: -len("lyboy")] + "ly"
+        if ly not in frame.columns:
+            continue
+        gaps = np.asarray(blank[key], dtype=bool) & ~np.asarray(blank[ly], dtype=bool)
+        if gaps.any():
+            frame.loc[gaps, key] = frame.loc[gaps, ly]
+            label = column_specs()[key[: -len("_lyboy")]].label
+            notes.append(f"{int(gaps.sum())} 家企业没有{label}上年年初数，以其上年同期数代替")
+    return notes
+
+
 def read_bureau(path: str | os.PathLike, *, sheet: str | None = None, period: Period | str | None = None,
                 sei_list: str | os.PathLike | None = None, calendar_days: bool = False) -> BureauData:
     """Read a bureau export (a path, or a Source such as sources.GridSource for cells already in memory).
@@ -104,6 +126,7 @@ def read_bureau(path: str | os.PathLike, *, sheet: str | None = None, period: Pe
         notes.append(county_note)
     frame = build_frame(roles.enterprise, cells.first_row, texts, {k: c.values for k, c in numbers.items()})
     blanks = {k: int((c.blank & roles.enterprise).sum()) for k, c in numbers.items()}
+    notes += _last_year_gaps(frame, {k: c.blank[roles.enterprise] for k, c in numbers.items()})
     skipped = {"total": roles.rows("total") + roles.rows("sum"), "footnote": roles.rows("note"),
                "column_numbers": roles.rows("numbers"), "header": roles.rows("header")}
     data = BureauData(frame, source.name, source.path, layout.sheet, period, period_from, layout.columns, blanks,

@@ -6,23 +6,53 @@ import io
 import json
 import unicodedata
 
+from .disclosure import Disclosure
 from .indicators import ALL, SEI, Results
+from .notes import publication_notes
+from .rounding import WITHHELD_DISPLAY
 
 _CLASSIFICATION = {"column": "数据中的类别列", "list": "企业名录", "industry-code": "行业代码估算"}
 
 
-def render_indicators(results: Results, fmt: str) -> str:
+def marked(results: Results, disclosure: Disclosure | None, keep_values: bool) -> list[dict]:
+    """Each result as a dict with `withheld`; a withheld figure keeps its value only when asked to
+    (--no-suppress), else its value is null and its display `…`."""
+    from .tables import OVER_ALL
+
+    out = []
+    over_all = {i.id for i in results.computed if i.formula in OVER_ALL}
+    for r in results.results:
+        d = r.as_dict()
+        d["withheld"] = disclosure is not None and (disclosure.is_withheld(r.scope) or (
+            r.indicator in over_all and disclosure.is_withheld(ALL)))
+        if d["withheld"] and not keep_values:
+            d["value"], d["display"] = None, WITHHELD_DISPLAY
+        out.append(d)
+    return out
+
+
+def render_indicators(results: Results, fmt: str, disclosure: Disclosure | None = None,
+                      keep_values: bool = False) -> str:
+    rows = marked(results, disclosure, keep_values)
+    notes = publication_notes(results, disclosure)
     if fmt == "json":
-        return json.dumps(results.to_json(), ensure_ascii=False, indent=2, allow_nan=False)
+        doc = results.to_json()
+        doc["results"] = rows
+        doc["notes"] = notes + ([disclosure.note(_labels(results))] if disclosure is not None else [])
+        return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False)
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["scope", "scope_label", "indicator", "name", "unit", "value", "display"])
-        for r in results.results:
-            w.writerow([r.scope, r.scope_label, r.indicator, r.name, r.unit,
-                        "" if r.value is None else repr(r.value), r.display])
+        w.writerow(["scope", "scope_label", "indicator", "name", "unit", "value", "display", "withheld"])
+        for d in rows:
+            w.writerow([d["scope"], d["scope_label"], d["indicator"], d["name"], d["unit"],
+                        "" if d["value"] is None else repr(d["value"]), d["display"], "true" if d["withheld"] else ""])
         return buf.getvalue()
-    return table(results)
+    return table(results, disclosure, keep_values, notes)
+
+
+def _labels(results: Results) -> dict[str, str]:
+    return {s.scope: s.label for s in results.scopes}
 
 
 def _width(text: str) -> int:
@@ -40,6 +70,7 @@ def _grid(header: list[str], rows: list[list[str]], right_from: int = 1) -> list
     return [line(header), "  ".join("-" * w for w in widths), *map(line, rows)]
 
 
+NO_DIFFERENCE = ("share_all", "pull", "contribution")  # parts of all industry: a difference means nothing
 _SHARE_NAMES = {"value_added": "增加值", "output_value": "总产值", "revenue": "营业收入"}
 
 
@@ -50,15 +81,25 @@ def size_indicator(results: Results) -> str:
     return next(i for i in ("value_added", "output_value", "revenue") if i in computed)
 
 
-def table(results: Results) -> str:
+def table(results: Results, disclosure: Disclosure | None = None, keep_values: bool = False,
+          notes: list[str] = ()) -> str:
     p = results.period
+    hidden = disclosure.is_withheld if disclosure is not None else (lambda scope: False)
+
+    def shown(scope: str, text: str) -> str:
+        if not hidden(scope):
+            return text
+        return f"{text}*" if keep_values else WITHHELD_DISPLAY
+
     out = [f"{results.source}  {p.label}  战新产业划分：{_CLASSIFICATION.get(results.classification, '无')}", ""]
     rows = []
     for ind in results.computed:
         d = results.diff(ind.id, SEI, ALL)
-        diff = "" if ind.additive or ind.formula == "share_all" else d.display
-        rows.append([ind.name, ind.unit, results.get(ALL, ind.id).display, results.get(SEI, ind.id).display,
-                     f"{diff} {d.unit}".strip() if diff else ""])
+        diff = "" if ind.additive or ind.formula in NO_DIFFERENCE else d.display
+        if diff and (hidden(ALL) or hidden(SEI)):
+            diff = shown(SEI if hidden(SEI) else ALL, diff)
+        rows.append([ind.name, ind.unit, shown(ALL, results.get(ALL, ind.id).display),
+                     shown(SEI, results.get(SEI, ind.id).display), f"{diff} {d.unit}".strip() if diff else ""])
     out += _grid(["指标", "单位", "全市规上工业", "战略性新兴产业", "战新 − 全市"], rows, right_from=2)
     key = [i for i in ("enterprises", "output_value", "output_value_growth", "value_added", "revenue",
                        "total_profit", "total_profit_growth", "profit_margin") if any(c.id == i for c in results.computed)]
@@ -67,15 +108,21 @@ def table(results: Results) -> str:
     sectors = [s for s in results.scopes if s.scope.startswith("sector:")]
     srows = []
     for s in sectors:
-        row = [s.label] + [results.get(s.scope, i).display for i in key]
+        row = [s.label] + [shown(s.scope, results.get(s.scope, i).display) for i in key]
         share = results.share(size, s.scope, SEI)
-        srows.append(row + [share.display])
+        srows.append(row + [shown(s.scope if hidden(s.scope) else SEI, share.display)])
     share_name = f"{_SHARE_NAMES[size]}占战新比重%"
     out += ["", "分领域："] + _grid(["领域"] + [names[i] for i in key] + [share_name], srows)
     counties = [s for s in results.scopes if s.scope.startswith("county:")]
     if counties:
-        crow = [[s.label] + [results.get(s.scope, i).display for i in key] for s in counties]
+        crow = [[s.label] + [shown(s.scope, results.get(s.scope, i).display) for i in key] for s in counties]
         out += ["", "分县区："] + _grid(["县区"] + [names[i] for i in key], crow)
     if results.warnings:
         out += ["", "说明："] + [f"  {w}" for w in results.warnings]
+    if notes:
+        out += ["", "提示："] + [f"  {n}" for n in notes]
+    note = disclosure.note(_labels(results)) if disclosure is not None else None
+    if note:
+        out += ["", "数据保密：", "  " + note + ("“*”标记的数按规定不公布，这里显示（--no-suppress）仅供内部使用。"
+                                               if keep_values else "加 --no-suppress 可显示其数值（仅供内部使用）。")]
     return "\n".join(out)

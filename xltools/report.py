@@ -12,6 +12,7 @@ import os
 
 from .disclosure import Disclosure
 from .indicators import ALL, SEI, Results
+from .notes import publication_notes
 from .render import size_indicator
 from .sei import category_names
 from .wording import FILTERS, Figure, profit_change
@@ -61,7 +62,7 @@ def when(results: Results) -> str:
     return f"{p.year}年" if (p.start_month, p.end_month) == (1, 12) else p.label
 
 
-def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "全市") -> dict:
+def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "全市", official=None) -> dict:
     hidden = disclosure.is_withheld
     sei_hidden = hidden(SEI) or hidden(ALL)
     computed = {i.id for i in results.computed}
@@ -94,6 +95,10 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
         "sectors": sectors, "structure": structure, "profit_leaders": profit_leaders, "withheld": withheld,
         "structure_what": "增加值" if size == "value_added" else "工业总产值",
         "investment": None, "key_projects": [],
+        # Value added's growth: the bureau's comparable-price rate when given, else computed at current prices.
+        "va_official": Figure(official.get(SEI) if official and not sei_hidden else None, 1),
+        "va_source": official.source if official else "",
+        "notes": publication_notes(results, disclosure, official, counties=False),
     }
     if ledger is not None:
         ctx.update(_investment(ledger))
@@ -131,9 +136,10 @@ def environment(templates: str | None = None):
 
 
 def render(results: Results, disclosure: Disclosure, ledger=None, *, city: str = "全市",
-           templates: str | None = None) -> str:
+           templates: str | None = None, official=None) -> str:
     """The analysis as Markdown: `# title`, `## 一、…` headings, one paragraph per block."""
-    text = environment(templates).get_template(TEMPLATE).render(**context(results, disclosure, ledger, city))
+    text = environment(templates).get_template(TEMPLATE).render(**context(results, disclosure, ledger, city,
+                                                                          official))
     out = []
     for kind, line in blocks(text):
         out.append({"title": "# ", "heading": "## ", "paragraph": ""}[kind] + line)

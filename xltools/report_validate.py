@@ -52,4 +52,18 @@ def render_validation(data: BureauData) -> str:
         lines.extend("  ⚠ " + x.render() for x in findings)
     else:
         lines.append("可疑数据：无")
+    lines += publication_lines(data)
     return "\n".join(lines)
+
+
+def publication_lines(data: BureauData) -> list[str]:
+    """What the publications will say about this export: dominated scopes (default rule, whatever the
+    count), enterprises without 上年同期 that move growth rates, the classification's estimate."""
+    import xltools
+
+    from .disclosure import plan
+    from .notes import publication_notes
+
+    results = xltools.compute(data)
+    notes = publication_notes(results, plan(results))
+    return ["发布前提示："] + ["  · " + n for n in notes] if notes else []

@@ -27,6 +27,8 @@ class Options:
     calendar_days: bool = False
     suppress: bool = True
     threshold: int = DEFAULT_THRESHOLD
+    dominance: object = None        # dominance.Rule: withhold dominated scopes too
+    va_growth: str | None = None    # official comparable-price value-added growth (official.py)
 
 
 @dataclass
@@ -35,6 +37,7 @@ class Prepared:
     results: object
     disclosure: object
     info: SourceInfo
+    official: object = None
 
     @property
     def label(self) -> str:
@@ -50,8 +53,13 @@ def prepare(path: str, options: Options, opening=None) -> Prepared:
     results = xltools.compute(data, by_county=options.by_county, sei_map=options.sei_map, opening=opening)
     if options.by_county and "county" not in data.frame.columns:
         results.warnings.append("数据中没有县(区)列，未生成表3")
-    disclosure = plan(results, enabled=options.suppress, threshold=options.threshold)
-    return Prepared(path, results, disclosure, SourceInfo.of(data))
+    disclosure = plan(results, enabled=options.suppress, threshold=options.threshold, dominance=options.dominance)
+    official = None
+    if options.va_growth:
+        from .official import load as load_official
+
+        official = load_official(options.va_growth)
+    return Prepared(path, results, disclosure, SourceInfo.of(data), official)
 
 
 def _prepare_one(path: str, options: Options, opening):
@@ -86,7 +94,8 @@ def prepare_all(paths: list[str], options: Options, opening=None, *, jobs: int =
 
 
 def build(prepared: list[Prepared], *, prefixed: bool) -> list[SheetSet]:
-    return [sheet_set(p.results, p.disclosure, p.info, prefix=p.label if prefixed else "") for p in prepared]
+    return [sheet_set(p.results, p.disclosure, p.info, prefix=p.label if prefixed else "", official=p.official)
+            for p in prepared]
 
 
 def write(path: str, sets: list[SheetSet], inputs: list[str]) -> None:

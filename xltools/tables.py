@@ -158,8 +158,8 @@ def _key_order(key: str) -> tuple:
 
     ids = list(column_specs())
     cid, _, per = key.rpartition("_")
-    return (ids.index(cid) if cid in ids else len(ids), ["cur", "ly", "boy"].index(per) if per in
-            ("cur", "ly", "boy") else 3)
+    periods = ["cur", "ly", "boy", "lyboy"]
+    return (ids.index(cid) if cid in ids else len(ids), periods.index(per) if per in periods else len(periods))
 
 
 def _sum_label(key: str) -> str:
@@ -180,11 +180,14 @@ def _sum_value(s, key: str):
 
 # ---------------------------------------------------------------- figures
 
+OVER_ALL = ("share_all", "pull", "contribution")
+
+
 class Figures:
     """Cells of published figures: the engine's value, rounded, with its formula; `…` when withheld."""
 
-    def __init__(self, results: Results, disclosure: Disclosure, sums: Sums):
-        self.r, self.d = results, disclosure
+    def __init__(self, results: Results, disclosure: Disclosure, sums: Sums, official=None):
+        self.r, self.d, self.official = results, disclosure, official
         self.xl = ExcelFormulas(sums.ref, sums.months, sums.days, results.has_boy)
         self.computed = {i.id for i in results.computed}
 
@@ -202,7 +205,9 @@ class Figures:
 
     def value(self, scope: str, indicator_id: str) -> Cell:
         res = self.r.get(scope, indicator_id)
-        return self._cell((scope,), res.value, lambda: self.xl.value(scope, indicator_id), res.decimals)
+        # Shares of, pulls on and contributions to 全市 are computed over 全市's sums too.
+        over = (scope, ALL) if indicator(indicator_id).formula in OVER_ALL else (scope,)
+        return self._cell(over, res.value, lambda: self.xl.value(scope, indicator_id), res.decimals)
 
     def diff(self, indicator_id: str, scope: str, reference: str) -> Cell:
         d = self.r.diff(indicator_id, scope, reference)
@@ -212,6 +217,33 @@ class Figures:
     def share(self, indicator_id: str, scope: str, of: str) -> Cell:
         d = self.r.share(indicator_id, scope, of)
         return self._cell((scope, of), d.value, lambda: self.xl.share(indicator_id, scope, of), d.decimals)
+
+    def pull(self, indicator_id: str, scope: str, of: str) -> Cell:
+        d = self.r.pull(indicator_id, scope, of)
+        return self._cell((scope, of), d.value, lambda: self.xl.pull(indicator_id, scope, of), d.decimals)
+
+    def contribution(self, indicator_id: str, scope: str, of: str) -> Cell:
+        d = self.r.contribution(indicator_id, scope, of)
+        return self._cell((scope, of), d.value, lambda: self.xl.contribution(indicator_id, scope, of), d.decimals)
+
+    def growth(self, scope: str, growth_id: str) -> Cell:
+        """A growth rate; value added's the bureau's official comparable-price rate when one is given
+        (a figure of its own, not a formula over the sums)."""
+        rate = self.official.get(scope) if self.official is not None and growth_id == VA_GROWTH else None
+        if rate is None or self.d.is_withheld(scope):
+            return self.value(scope, growth_id)
+        return Cell(rounded(rate, 1), None, 1)
+
+    def growth_gap(self, growth_id: str, scope: str, reference: str) -> Cell:
+        """Difference of two growth rates; of the official rates when both are given, none when only one is."""
+        if self.official is None or growth_id != VA_GROWTH:
+            return self.diff(growth_id, scope, reference)
+        a, b = self.official.get(scope), self.official.get(reference)
+        if a is None and b is None:
+            return self.diff(growth_id, scope, reference)
+        if a is None or b is None or self.d.is_withheld(scope) or self.d.is_withheld(reference):
+            return Cell(WITHHELD_DISPLAY) if self.d.is_withheld(scope) or self.d.is_withheld(reference) else blank()
+        return Cell(rounded(a - b, 1), None, 1)
 
 
 def growth_of(indicator_id: str) -> str | None:
@@ -227,10 +259,21 @@ def blank() -> Cell:
 
 # ---------------------------------------------------------------- 表1
 
+VA_GROWTH = "value_added_growth"
+# Each ratio with its year-on-year change beside it; 拉动 and 贡献率 last.
 TABLE1_ROWS = ("enterprises", "loss_enterprises", "loss_ratio", "loss_amount", "output_value", "value_added",
-               "revenue", "operating_cost", "total_profit", "profit_margin", "profit_margin_ly",
-               "cost_per_100_revenue", "debt_ratio", "debt_ratio_change", "inventory_turnover_days",
-               "receivable_days", "revenue_per_100_assets", "revenue_per_employee")
+               "revenue", "operating_cost", "total_profit", "profit_margin", "profit_margin_ly", "profit_margin_change",
+               "cost_per_100_revenue", "cost_per_100_revenue_change", "debt_ratio", "debt_ratio_change",
+               "inventory_turnover_days", "inventory_turnover_days_change", "receivable_days", "receivable_days_change",
+               "revenue_per_100_assets", "revenue_per_100_assets_change", "revenue_per_employee",
+               "output_value_pull", "output_value_contribution", "value_added_pull", "value_added_contribution",
+               "revenue_pull", "revenue_contribution", "total_profit_pull", "total_profit_contribution")
+NO_DIFFERENCE = ("pull", "contribution")  # parts of 全市 themselves: 战新 minus 全市 means nothing
+
+
+def va_label(fig: Figures) -> str:
+    """What value added's growth is: the bureau's comparable-price rate, or computed at current prices."""
+    return "工业增加值(增速为可比价)" if fig.official is not None else "工业增加值(增速为现价)"
 
 
 def table1(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) -> Table:
@@ -245,25 +288,36 @@ def table1(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) 
             continue
         ind = indicator(iid)
         growth = growth_of(iid)
-        row = [Cell(ind.name, style="name"), Cell(ind.unit, style="unit"), fig.value(ALL, iid)]
-        row.append(fig.value(ALL, growth) if fig.has(growth) else blank())
+        name = va_label(fig) if iid == "value_added" and fig.has(growth) else ind.name
+        row = [Cell(name, style="name"), Cell(ind.unit, style="unit"), fig.value(ALL, iid)]
+        row.append(fig.growth(ALL, growth) if fig.has(growth) else blank())
         row.append(fig.value(SEI, iid))
-        row.append(fig.value(SEI, growth) if fig.has(growth) else blank())
+        row.append(fig.growth(SEI, growth) if fig.has(growth) else blank())
         row.append(fig.share(iid, SEI, ALL) if ind.additive else blank())
         if ind.additive and fig.has(growth):
-            row += [fig.diff(growth, SEI, ALL), Cell("百分点", style="unit")]
+            row += [fig.growth_gap(growth, SEI, ALL), Cell("百分点", style="unit")]
+        elif ind.formula in NO_DIFFERENCE:
+            row += [blank(), blank()]
         elif not ind.additive:
             row += [fig.diff(iid, SEI, ALL), Cell(DIFF_UNITS.get(ind.unit, ind.unit), style="unit")]
         else:
             row += [blank(), blank()]
         rows.append(row)
     notes = ["注：1. 增长速度按可比口径计算（本期企业与其上年同期数据比较）。2. 战新产业比全市的差值：比率指标为指标值之差，"
-             "总量指标为增长速度之差（百分点）。3. “—”表示不适用或无法计算（分母为0，或上年同期利润总额不大于0）。"]
+             "总量指标为增长速度之差（百分点）。3. “—”表示不适用或无法计算（分母为0，或上年同期利润总额不大于0）。"
+             "4. 拉动＝本范围增加额÷全市上年同期×100（百分点），贡献率＝本范围增加额÷全市增加额×100（%），全市没有增加时不计算贡献率。"
+             f"5. {va_note(fig)}"]
     note = fig.d.note(labels)
     if note:
         notes.append(note)
     return Table(sheet, "表1  战略性新兴产业主要经济指标", (period_label, "金额单位：亿元"), header, 2, rows,
                  [26, 9, 12, 11, 12, 11, 12, 12, 8], notes)
+
+
+def va_note(fig: Figures) -> str:
+    from .notes import VA_CURRENT
+
+    return fig.official.note() if fig.official is not None else VA_CURRENT
 
 
 # ---------------------------------------------------------------- 表2
@@ -278,14 +332,17 @@ def _sector_columns(fig: Figures) -> list[tuple[str | None, str, object]]:
         cols.append((group, "本期(亿元)", lambda s, t: fig.value(s, iid)))
         g = growth_of(iid)
         if fig.has(g):
-            cols.append((group, "同比增长(%)", lambda s, t: fig.value(s, g)))
+            cols.append((group, "同比增长(%)", lambda s, t: fig.growth(s, g)))
         if with_share:
             cols.append((group, "占战新比重(%)", lambda s, t: blank() if t else fig.share(iid, s, SEI)))
         if with_gap and fig.has(g):
             cols.append((group, "增速比战新高(+)低(−)(百分点)", lambda s, t: blank() if t else fig.diff(g, s, SEI)))
+        if fig.has(g):  # what each category did for the SEI's growth
+            cols.append((group, "拉动战新增长(百分点)", lambda s, t: blank() if t else fig.pull(iid, s, SEI)))
+            cols.append((group, "对战新增长贡献率(%)", lambda s, t: blank() if t else fig.contribution(iid, s, SEI)))
 
     level("output_value", "工业总产值", True, False)
-    level("value_added", "工业增加值", True, False)
+    level("value_added", va_label(fig) if fig.has("value_added_growth") else "工业增加值", True, False)
     level("revenue", "营业收入", False, False)
     level("total_profit", "利润总额", True, True)
     if fig.has("profit_margin"):
@@ -321,12 +378,15 @@ def table2(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) 
         rows.append([Cell(name, style="subname")] + [fn(scope, False) for _, _, fn in cols])
     notes = ["注：1. 占战新比重为本产业占战略性新兴产业合计的比重；增速和利润率的高低为与战略性新兴产业合计比较。"
              "2. 各产业企业按《战略性新兴产业分类(2018)》划分，一个企业只归入一个产业。"
-             "3. “—”表示不适用或无法计算。"]
+             "3. “—”表示不适用或无法计算。4. 拉动战新增长＝本产业增加额÷战新上年同期×100（百分点），"
+             "贡献率＝本产业增加额÷战新增加额×100（%），战新没有增加时不计算贡献率。"
+             f"5. {va_note(fig)}"]
     note = fig.d.note(labels)
     if note:
         notes.append(note)
     return Table(sheet, "表2  战略性新兴产业分产业主要经济指标", (period_label, "金额单位：亿元"),
-                 _grouped_header("产业类别", cols), 2, rows, [24] + [11] * len(cols), notes)
+                 _grouped_header("产业类别", cols), 2, rows, [24] + [9 if "战新增长" in c[1] else 11 for c in cols],
+                 notes)
 
 
 # ---------------------------------------------------------------- 表3
@@ -412,7 +472,9 @@ class SourceInfo:
 
 
 def notes_table(results: Results, disclosure: Disclosure, info: SourceInfo, sheet: str, sums_sheet: str,
-                labels: dict[str, str]) -> Table:
+                labels: dict[str, str], official=None) -> Table:
+    from .notes import publication_notes
+
     p = results.period
     rows: list[list[Cell]] = []
 
@@ -450,8 +512,11 @@ def notes_table(results: Results, disclosure: Disclosure, info: SourceInfo, shee
     section("五、数据保密")
     note = disclosure.note(labels)
     para(note if note else "本表未做数据保密处理（使用了 --no-suppress），不得对外公布。")
+    section("六、发布前须知")
+    for line in publication_notes(results, disclosure, official):
+        para(line)
     if results.warnings:
-        section("六、提示")
+        section("七、提示")
         for w in results.warnings:
             para(w)
     return Table(sheet, "说明", (p.label, ""), [], 0, rows, [26, 10, 70, 10])
@@ -466,11 +531,12 @@ class SheetSet:
     sums: Sums
 
 
-def sheet_set(results: Results, disclosure: Disclosure, info: SourceInfo, *, prefix: str = "") -> SheetSet:
+def sheet_set(results: Results, disclosure: Disclosure, info: SourceInfo, *, prefix: str = "",
+              official=None) -> SheetSet:
     """Every sheet of one period's summary, in workbook order; prefix distinguishes periods in one workbook."""
     label = results.period.label
     sums = Sums(results, disclosure, f"{prefix}合计数据")
-    fig = Figures(results, disclosure, sums)
+    fig = Figures(results, disclosure, sums, official)
     labels = {s.scope: s.label for s in results.scopes}
     tables = [table1(fig, f"{prefix}表1", label, labels), table2(fig, f"{prefix}表2", label, labels)]
     counties = [s.scope.split(":", 1)[1] for s in results.scopes
@@ -480,6 +546,6 @@ def sheet_set(results: Results, disclosure: Disclosure, info: SourceInfo, *, pre
     charts = chart_table(fig, f"{prefix}图表", label)
     if charts is not None:
         tables.append(charts)
-    tables.append(notes_table(results, disclosure, info, f"{prefix}说明", sums.sheet, labels))
+    tables.append(notes_table(results, disclosure, info, f"{prefix}说明", sums.sheet, labels, official))
     tables.append(sums.table)
     return SheetSet(label, tables, sums)

@@ -62,6 +62,11 @@ def points(f: Figure, prefix: str = "同比") -> str:
     return _change(f, "提高", "下降", "个百分点", prefix)
 
 
+def change(f: Figure, unit: str, prefix: str = "同比") -> str:
+    """A year-on-year change in 元 or 天: 同比增加0.35元 / 同比减少2.0天 / 与上年同期持平."""
+    return _change(f, "增加", "减少", unit, prefix)
+
+
 def compare(f: Figure, reference: str, unit: str = "百分点") -> str:
     """A difference against a reference scope: 高于全市规模以上工业0.90个百分点, 少于…5.0天, 持平."""
     if not f:
@@ -110,4 +115,4 @@ def magnitude(f: Figure) -> str:
     return _abs(f) if f else ""
 
 
-FILTERS = {"growth": growth, "points": points, "compare": compare, "tenths": tenths, "magnitude": magnitude}
+FILTERS = {"growth": growth, "points": points, "change": change, "compare": compare, "tenths": tenths, "magnitude": magnitude}

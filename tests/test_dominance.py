@@ -1,0 +1,126 @@
+"""The dominance rule: informs by default, withholds under --dominance (with secondary protection), never
+the 全市 and 战新 totals unless the rule names them; `indicators` marks what `summary` withholds."""
+from __future__ import annotations
+
+import json
+
+import xltools
+from helpers import run_cli, write_csv
+from workbook_reading import parts, values
+from xltools.disclosure import plan
+from xltools.dominance import Rule
+
+HEAD = ["统一社会信用代码", "单位名称", "战新产业类别", "工业总产值本期", "工业总产值上年同期", "营业收入本期", "营业收入上年同期",
+        "营业成本本期", "利润总额本期", "利润总额上年同期"]
+
+
+def rows(spec):
+    """spec: (category, [revenues]); other magnitudes follow the revenue."""
+    out, i = [], 0
+    for cat, revenues in spec:
+        for rev in revenues:
+            i += 1
+            rev = round(rev * (1 + i * 0.00731), 3)  # no row the sum of others (a 合计 look-alike)
+            out.append([f"E{i:03d}", f"企业{i}", cat, rev * 1.01, rev * 0.9, rev, rev * 0.9, rev * 0.85, rev * 0.05,
+                        rev * 0.04])
+    return out
+
+
+# 新能源汽车: 5 enterprises, one holds 9000 of 9400 (95.7%); the others are balanced.
+SPEC = [("新材料产业", [1000, 1100, 1200, 900, 800, 950]), ("新能源产业", [700, 650, 600, 720]),
+        ("节能环保产业", [300, 320, 340, 310]), ("新能源汽车产业", [9000, 100, 100, 100, 100]),
+        ("", [2000, 2100, 1900, 2200, 2050, 1800, 1990])]
+
+
+def nev_share(spec=SPEC) -> str:
+    revenues = [r[3] for r in rows(spec) if r[2] == "新能源汽车产业"]
+    return f"{max(revenues) / sum(revenues) * 100:.1f}"
+
+
+def source(tmp_path, spec=SPEC, name="2022年1-12月.csv"):
+    return write_csv(tmp_path / name, [HEAD, *rows(spec)])
+
+
+def row_of(grid, label):
+    return next(r for r in grid if r[0] == label)
+
+
+def text_of(grid):
+    return " ".join(str(c) for r in grid for c in r if c)
+
+
+def test_listed_but_published_without_the_option(tmp_path):
+    src = source(tmp_path)
+    out = tmp_path / "s.xlsx"
+    assert run_cli("summary", src, "-o", out).returncode == 0
+    grid = values(out)["表2"]
+    assert isinstance(row_of(grid, "新能源汽车产业")[1], (int, float))  # published
+    notes = text_of(values(out)["说明"])
+    assert f"新能源汽车产业：工业总产值最大1家占{nev_share()}%" in notes and "--dominance 1,85" in notes
+    proc = run_cli("validate", src)
+    assert proc.returncode == 0 and f"新能源汽车产业：工业总产值最大1家占{nev_share()}%" in proc.stdout
+    proc = run_cli("report", src)
+    assert proc.returncode == 0 and f"新能源汽车产业：工业总产值最大1家占{nev_share()}%" in proc.stdout
+    assert "--dominance 1,85" in proc.stdout
+
+
+def test_withheld_under_the_option_with_secondary_protection(tmp_path):
+    src = source(tmp_path)
+    out = tmp_path / "d.xlsx"
+    proc = run_cli("summary", src, "-o", out, "--dominance", "1,85")
+    assert proc.returncode == 0, proc.stderr
+    grid = values(out)["表2"]
+    assert set(row_of(grid, "新能源汽车产业")[1:]) == {"…"}
+    # 战新合计 minus the published categories would give it: a second category is withheld.
+    withheld = [n for n in ("新材料产业", "新能源产业", "节能环保产业") if row_of(grid, n)[1] == "…"]
+    assert len(withheld) == 1
+    assert "最大一家企业占比超过85%的范围" in text_of(grid)
+    rev = sum(rows([SPEC[3]])[k][5] for k in range(5))
+    text = "\n".join(parts(out).values())
+    assert f"{rev:.16G}" not in text and repr(float(rev)) not in text
+    # The totals are published, and indicators marks exactly what the summary withholds.
+    assert isinstance(row_of(values(out)["表1"], "营业收入")[4], float)
+    results = xltools.compute(xltools.load(src))
+    summary_withheld = plan(results, dominance=Rule()).withheld
+    assert summary_withheld == {"sector:新能源汽车产业", f"sector:{withheld[0]}"}
+    doc = json.loads(run_cli("indicators", src, "--format", "json", "--dominance", "1,85").stdout)
+    marked = {r["scope"] for r in doc["results"] if r["withheld"]}
+    assert marked == summary_withheld
+    assert all(r["value"] is None and r["display"] == "…" for r in doc["results"] if r["withheld"])
+
+
+def test_the_totals_only_when_the_rule_names_them(tmp_path):
+    # One enterprise holds most of all industry (a one-group city), and of the SEI.
+    spec = [("新材料产业", [90000, 100, 120, 130]), ("新能源产业", [200, 210, 220]), ("", [300, 310, 320])]
+    src = source(tmp_path, spec)
+    results = xltools.compute(xltools.load(src))
+    d = plan(results, dominance=Rule())
+    assert d.withheld.isdisjoint({"all", "sei"}) and "sector:新材料产业" in d.withheld
+    out = tmp_path / "t.xlsx"
+    assert run_cli("summary", src, "-o", out, "--dominance", "1,85").returncode == 0
+    t1 = values(out)["表1"]
+    assert isinstance(row_of(t1, "营业收入")[2], float) and isinstance(row_of(t1, "营业收入")[4], float)
+    assert "全市和战新合计按规定照常公布" in text_of(values(out)["说明"])
+    d = plan(results, dominance=Rule(1, 85, True))
+    assert {"all", "sei"} <= d.withheld
+    out = tmp_path / "all.xlsx"
+    assert run_cli("summary", src, "-o", out, "--dominance", "1,85,all").returncode == 0
+    assert row_of(values(out)["表1"], "营业收入")[2] == "…"
+
+
+def test_indicators_marks_withheld_figures_in_every_format(tmp_path):
+    spec = SPEC + [("生物产业", [50, 60])]
+    src = source(tmp_path, spec)
+    results = xltools.compute(xltools.load(src))
+    withheld = plan(results).withheld
+    assert "sector:生物产业" in withheld
+    doc = json.loads(run_cli("indicators", src, "--format", "json").stdout)
+    assert {r["scope"] for r in doc["results"] if r["withheld"]} == withheld
+    kept = json.loads(run_cli("indicators", src, "--format", "json", "--no-suppress").stdout)
+    bio = [r for r in kept["results"] if r["scope"] == "sector:生物产业" and r["indicator"] == "revenue"][0]
+    assert bio["withheld"] is True and bio["value"] == results.value("sector:生物产业", "revenue")
+    csv_out = run_cli("indicators", src, "--format", "csv").stdout.splitlines()
+    assert csv_out[0].endswith(",withheld")
+    assert any(line.startswith("sector:生物产业,") and line.endswith(",…,true") for line in csv_out)
+    table = run_cli("indicators", src).stdout
+    assert "生物产业" in table and "…" in table and "本期不公布" in table

@@ -1,0 +1,132 @@
+"""The (n, k) dominance rule: a scope whose n largest enterprises hold more than k% of an additive
+magnitude publishes those enterprises, whatever the number of enterprises.
+
+Magnitudes: 工业总产值, 工业增加值, 营业收入 and 利润总额 (absolute values: a large loss reveals as
+much as a large profit). Shares are computed from each group's largest enterprises (indicators.py
+keeps them), so the share of any union of groups — a scope, or what a relation leaves hidden — is
+exact. By default the rule only informs (validate, the summary's 说明, the report's notes, the
+indicators' notes); `--dominance N,K` withholds the dominated scopes, and `--dominance N,K,all` the
+全市 and 战新 totals too.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .indicators import ALL, DOMINANCE_MAGNITUDES, LARGEST_KEPT, SEI, Results
+
+MAGNITUDE_NAMES = {"output_value": "工业总产值", "value_added": "工业增加值", "revenue": "营业收入",
+                   "total_profit": "利润总额(绝对值)"}
+TOTALS = (ALL, SEI)
+
+
+@dataclass(frozen=True)
+class Rule:
+    n: int = 1
+    k: float = 85.0
+    totals: bool = False   # the 全市 and 战新 totals are tested too
+
+    @property
+    def option(self) -> str:
+        return f"--dominance {self.n},{self.k:g}" + (",all" if self.totals else "")
+
+    @property
+    def words(self) -> str:
+        return f"最大{'一' if self.n == 1 else self.n}家企业占比超过{self.k:g}%"
+
+
+DEFAULT = Rule()
+
+
+def parse_rule(text: str) -> Rule:
+    """'1,85' or '2,90,all' -> Rule; ValueError with a Chinese message otherwise."""
+    parts = [p.strip() for p in str(text).replace("，", ",").split(",")]
+    totals = len(parts) == 3 and parts[2].lower() == "all"
+    if len(parts) not in (2, 3) or (len(parts) == 3 and not totals):
+        raise ValueError(f"“{text}”应为 N,K 或 N,K,all，如 1,85")
+    try:
+        n, k = int(parts[0]), float(parts[1])
+    except ValueError:
+        raise ValueError(f"“{text}”中的 N 应为整数、K 应为百分数，如 1,85") from None
+    if not 1 <= n <= LARGEST_KEPT or not 0 < k < 100:
+        raise ValueError(f"N 应为 1 到 {LARGEST_KEPT}，K 应在 0 到 100 之间（“{text}”）")
+    return Rule(n, k, totals)
+
+
+def members(results: Results, scope: str) -> set:
+    """The groups (category, county) a scope is the union of."""
+    from .disclosure import _members
+
+    return {g for g, n in results.groups.items() if n > 0 and _members(scope, g)}
+
+
+def share_of_largest(results: Results, groups: set, magnitude: str, n: int) -> float | None:
+    """% of the magnitude (absolute values) held by the n largest enterprises of these groups."""
+    total = sum(results.magnitude.get(g, {}).get(magnitude, 0.0) for g in groups)
+    if total <= 0:
+        return None
+    values = sorted((x for g in groups for x in results.largest.get(g, {}).get(magnitude, [])), reverse=True)
+    return sum(values[:n]) / total * 100
+
+
+def dominated(results: Results, groups: set, rule: Rule) -> list[tuple[str, float]]:
+    """(magnitude, share) of every magnitude over the rule, for a union of groups."""
+    out = []
+    for m in DOMINANCE_MAGNITUDES:
+        share = share_of_largest(results, groups, m, rule.n)
+        if share is not None and share > rule.k:
+            out.append((m, share))
+    return out
+
+
+def tested(scope: str, rule: Rule) -> bool:
+    return rule.totals or scope not in TOTALS
+
+
+def sensitive_scopes(results: Results, rule: Rule) -> set[str]:
+    """Scopes the rule withholds (the totals only when the rule names them)."""
+    return {s.scope for s in results.scopes
+            if s.enterprises > 0 and tested(s.scope, rule) and dominated(results, members(results, s.scope), rule)}
+
+
+@dataclass
+class Finding:
+    scope: str
+    label: str
+    shares: list[tuple[str, float, float | None]]   # (magnitude, largest 1 %, largest 2 %) over the rule
+
+    def text(self, rule: Rule) -> str:
+        parts = "、".join(f"{MAGNITUDE_NAMES[m]}最大1家占{one:.1f}%" + (f"、最大2家占{two:.1f}%" if two is not None else "")
+                         for m, one, two in self.shares)
+        return f"{self.label}：{parts}"
+
+
+def findings(results: Results, rule: Rule = DEFAULT, withheld: set[str] = frozenset(),
+             counties: bool = True) -> list[Finding]:
+    """Every published scope (totals included) over the rule, with the shares of its largest 1 and 2."""
+    out = []
+    for s in results.scopes:
+        if s.enterprises == 0 or s.scope in withheld or (not counties and s.scope.startswith("county:")):
+            continue
+        groups = members(results, s.scope)
+        over = dominated(results, groups, rule)
+        if over:
+            out.append(Finding(s.scope, s.label, [(m, share_of_largest(results, groups, m, 1),
+                                                   share_of_largest(results, groups, m, 2) if s.enterprises > 1
+                                                   else None) for m, _ in over]))
+    return out
+
+
+def notes(results: Results, rule: Rule | None, withheld: set[str], counties: bool = True) -> list[str]:
+    """What every output says about dominance: the scopes over the rule that are published, and how to
+    withhold them. With a rule in force only the totals it did not test can remain."""
+    shown = rule or DEFAULT
+    found = findings(results, shown, withheld, counties)
+    if not found:
+        return []
+    lines = [f"支配性检查（{shown.words}）：" + "；".join(f.text(shown) for f in found) + "。"]
+    if rule is None:
+        lines.append(f"这些范围虽企业数不少，但公布其数据实际上公布了最大企业的数据；如需不公布，使用 {DEFAULT.option}"
+                     f"（全市和战新合计也不公布时用 {Rule(DEFAULT.n, DEFAULT.k, True).option}）。")
+    else:
+        lines.append(f"全市和战新合计按规定照常公布；如也不公布，使用 {Rule(rule.n, rule.k, True).option}。")
+    return lines
