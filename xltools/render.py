@@ -11,18 +11,36 @@ from .indicators import ALL, SEI, Results
 _CLASSIFICATION = {"column": "数据中的类别列", "list": "企业名录", "industry-code": "行业代码估算"}
 
 
+# The CSV is read by people (Excel, WPS): Chinese column names. The JSON keeps the English keys of its contract.
+CSV_COLUMNS = ["范围代码", "范围", "指标代码", "指标", "计量单位", "数值", "显示值"]
+
+
 def render_indicators(results: Results, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(results.to_json(), ensure_ascii=False, indent=2, allow_nan=False)
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["scope", "scope_label", "indicator", "name", "unit", "value", "display"])
+        w.writerow(CSV_COLUMNS)
         for r in results.results:
             w.writerow([r.scope, r.scope_label, r.indicator, r.name, r.unit,
                         "" if r.value is None else repr(r.value), r.display])
         return buf.getvalue()
     return table(results)
+
+
+def write_indicators(path: str, results: Results, fmt: str, inputs: list[str]) -> str:
+    """The results as a .csv (UTF-8 with a BOM, so that Excel on a Chinese Windows opens it by a
+    double-click; CRLF lines) or .json file, atomically, never over an input."""
+    from .output import atomic_path, refuse_overwriting_inputs
+
+    refuse_overwriting_inputs([path], inputs)
+    text = render_indicators(results, fmt)
+    with atomic_path(path) as tmp:
+        with open(tmp, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8",
+                  newline="\r\n" if fmt == "csv" else None) as fh:
+            fh.write(text if fmt == "csv" else text + "\n")
+    return path
 
 
 def _width(text: str) -> int:

@@ -261,6 +261,19 @@ def tracker_tables(ledger: Ledger, as_of: dt.date, amber: float = DEFAULT_AMBER,
     return [over, detail(ledger), totals(ledger, over), chart(over, as_of), checks_table(ledger)]
 
 
+def default_as_of(ledger: Ledger, today: dt.date | None = None) -> tuple[dt.date, str]:
+    """The ledger's own date; else today, with a note when today is more than a year after every date
+    in the ledger (an old ledger tracked against today shows every project late)."""
+    if ledger.as_of is not None:
+        return ledger.as_of, ""
+    today = today or dt.date.today()
+    latest = ledger.latest_date()
+    if latest is not None and (today - latest).days > 365:
+        return today, (f"台账中没有截止日期，按今天 {today:%Y-%m-%d} 计算；台账中最晚的日期是 {latest:%Y-%m-%d}，"
+                       "已过去一年多，时间进度可能都是100。请用 --as-of 指定截止日期")
+    return today, ""
+
+
 def write_tracker(path: str, ledger: Ledger, as_of: dt.date, amber: float = DEFAULT_AMBER,
                   red: float = DEFAULT_RED, inputs: list[str] | None = None) -> str:
     """The tracker workbook at `path`, written atomically; never over an input."""
