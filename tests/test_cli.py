@@ -41,7 +41,7 @@ def readme_metavars() -> set[str]:
 # Chinese text: the program and its commands, the products it works with, the SEI_ function prefix,
 # the choice `county`, the folder XLSTART, encodings.
 NAMES = {"xltools", "Excel", "WPS", "LibreOffice", "Windows", "macOS", "Python", "SEI_", "county", "XLSTART"}
-FORMATS = {"xlsx", "xls", "xlsm", "ods", "csv", "json", "docx", "md", "xlam", "table", "Markdown", "CSV", "JSON",
+FORMATS = {"xlsx", "xls", "xlsm", "ods", "csv", "json", "docx", "md", "xlam", "table", "Markdown", "CSV", "JSON", "A4", "A3",
            "GBK", "UTF"}
 
 
@@ -54,7 +54,7 @@ def foreign_words(text: str, options: set[str], allowed: set[str]) -> list[str]:
             continue  # a path or a file name
         if token.startswith("-") and token in options:
             continue
-        found += [w for w in re.findall(r"[A-Za-z][A-Za-z_]*", token) if w not in allowed]
+        found += [w for w in re.findall(r"[A-Za-z][A-Za-z0-9_]*", token) if w not in allowed]
     return found
 
 

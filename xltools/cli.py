@@ -184,11 +184,13 @@ def indicators(input_path, period, sheet, sei_list, sei_map, opening, by, calend
               help="不做数据保密处理（仅供内部使用，不得对外公布）。")
 @click.option("--threshold", metavar="N", type=click.IntRange(1, 1000), default=3, show_default=True,
               help="数据保密阈值：企业数少于此数的范围不公布，并做次级保护。")
+@click.option("--paper", type=click.Choice(["A4", "A3"]), default="A4", show_default=True,
+              help="打印用纸（横向）：A3 可把宽表印在一页上。")
 @click.option("--jobs", metavar="N", type=click.IntRange(1, 256), default=None,
               help="多份数据时同时读取的进程数；默认为本机的处理器核数。")
 @guarded
 def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days, output, split, no_suppress,
-            threshold, jobs):
+            threshold, paper, jobs):
     """生成战略性新兴产业汇总表工作簿：表1、表2、（表3）、图表、说明和合计数据。
 
     \b
@@ -241,13 +243,13 @@ def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days
         folder = output_folder(output or ".")
         for p, sheets in zip(prepared, sm.build(prepared, prefixed=False)):
             target = os.path.join(folder, sm.default_name([p.label]))
-            sm.write(target, [sheets], all_inputs)
+            sm.write(target, [sheets], all_inputs, paper)
             said_written(target, [p])
     else:
         target = output or sm.default_name([p.label for p in prepared])
         if os.path.isdir(target):
             target = os.path.join(target, sm.default_name([p.label for p in prepared]))
-        sm.write(target, sm.build(prepared, prefixed=len(paths) > 1), all_inputs)
+        sm.write(target, sm.build(prepared, prefixed=len(paths) > 1), all_inputs, paper)
         said_written(target, prepared)
     if failed:
         click.echo(f"{len(failed)} 份数据有错误未写入，其余 {len(prepared)} 份已写入。", err=True)
@@ -321,8 +323,10 @@ def ledger_sample_path() -> str:
               help="黄色预警：进度偏差（投资完成率 − 时间进度）低于负多少个百分点。")
 @click.option("--red", metavar="百分点", type=click.FloatRange(0, 100), default=20, show_default=True,
               help="红色预警：进度偏差低于负多少个百分点。")
+@click.option("--paper", type=click.Choice(["A4", "A3"]), default="A4", show_default=True,
+              help="打印用纸（横向）：A3 可把项目总览印在更少的页上。")
 @guarded
-def tracker(ledger_path, output, as_of, amber, red):
+def tracker(ledger_path, output, as_of, amber, red, paper):
     """由重点项目台账生成项目进度表：项目总览、子项明细、汇总、图表、校验。
 
     \b
@@ -346,7 +350,7 @@ def tracker(ledger_path, output, as_of, amber, red):
         if warning:
             click.echo(f"注意：{warning}", err=True)
     target = output or f"项目进度表_{as_of:%Y-%m-%d}.xlsx"
-    write_tracker(target, ledger, as_of, amber, red)
+    write_tracker(target, ledger, as_of, amber, red, paper=paper)
     warn = f"；台账有 {len(ledger.warnings)} 处需要核实（见“校验”表）" if ledger.warnings else ""
     click.echo(f"已写入 {target}（{len(ledger.projects)} 个项目，截至 {as_of:%Y-%m-%d}{said}{warn}）")
 
