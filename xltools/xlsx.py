@@ -113,19 +113,32 @@ def print_scale(widths: list[float], paper: str) -> int | None:
     return min(100, fit) if fit >= MIN_SCALE else None
 
 
+def first_page_columns(widths: list[float], paper: str) -> int:
+    """How many columns print on the first page of a table spread across at 100 % (at least one)."""
+    room, count = (PAPERS[paper][1] - 2 * SIDE_MARGIN * 72) * 0.97, 0
+    for w in widths:
+        room -= column_points(w)
+        if room < 0:
+            break
+        count += 1
+    return max(1, count)
+
+
 def write_table(wb: xlsxwriter.Workbook, fmts: Formats, t: Table, paper: str = "A4") -> None:
     ws = wb.add_worksheet(t.sheet)
     last = t.columns - 1
     total_width = sum(t.widths)
     for i, w in enumerate(t.widths):
         ws.set_column(i, i, w)
-    _merge(ws, 0, 0, 0, last, t.title, fmts.get("title"))
+    # Title and unit over the first printed page when the table spreads across (else they print on the last).
+    page = last if t.charts or print_scale(t.widths, paper) else first_page_columns(t.widths, paper) - 1
+    _merge(ws, 0, 0, 0, page, t.title, fmts.get("title"))
     ws.set_row(0, 28)
     left, right = t.subtitle
     if left:
         ws.write_string(1, 0, left, fmts.get("subtitle_left"))
     if right:
-        ws.write_string(1, last, right, fmts.get("subtitle_right"))
+        ws.write_string(1, page, right, fmts.get("subtitle_right"))
     for i, row in enumerate(t.pre_rows):
         for c, cell in enumerate(row):
             write_cell(ws, fmts, t.pre_row(i), c, cell)
