@@ -47,7 +47,7 @@ FORMATS = {"xlsx", "xls", "xlsm", "ods", "csv", "json", "docx", "md", "xlam", "t
 
 def foreign_words(text: str, options: set[str], allowed: set[str]) -> list[str]:
     found = []
-    for token in re.split(r"[\s，。；：:（）()“”‘’、\[\]|=,…]+", text):
+    for token in re.split(r"[\s，。；：:（）()“”‘’、？！\[\]|=,…]+", text):
         if not re.search(r"[A-Za-z]", token):
             continue
         if re.search(r"[/\\]", token) or re.search(r"\.[A-Za-z0-9]+$", token):

@@ -75,8 +75,8 @@ def test_sample_outputs_are_ignored_by_git(tmp_path):
     import subprocess
 
     names = ["战新产业汇总表_2022年1-12月.xlsx", "项目进度表_2022-12-31.xlsx", "发展现状.docx", "xltools.xlam"]
-    proc = subprocess.run(["git", "check-ignore", "-z", "--no-index", *names], cwd=ROOT, capture_output=True,
-                          text=True)
+    proc = subprocess.run(["git", "check-ignore", "-z", "--stdin", "--no-index"], input="\0".join(names), cwd=ROOT,
+                          capture_output=True, text=True)
     if proc.returncode == 128:
         import pytest
 

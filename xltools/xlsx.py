@@ -130,7 +130,8 @@ def write_table(wb: xlsxwriter.Workbook, fmts: Formats, t: Table, paper: str = "
     total_width = sum(t.widths)
     for i, w in enumerate(t.widths):
         ws.set_column(i, i, w)
-    # Title and unit over the first printed page when the table spreads across (else they print on the last).
+    # The title over the first printed page when the table spreads across (merged wider, it prints on a later one).
+    # The unit stays above the last column, where the ribbon's copy of the table has it too.
     page = last if t.charts or print_scale(t.widths, paper) else first_page_columns(t.widths, paper) - 1
     _merge(ws, 0, 0, 0, page, t.title, fmts.get("title"))
     ws.set_row(0, 28)
@@ -138,7 +139,7 @@ def write_table(wb: xlsxwriter.Workbook, fmts: Formats, t: Table, paper: str = "
     if left:
         ws.write_string(1, 0, left, fmts.get("subtitle_left"))
     if right:
-        ws.write_string(1, page, right, fmts.get("subtitle_right"))
+        ws.write_string(1, last, right, fmts.get("subtitle_right"))
     for i, row in enumerate(t.pre_rows):
         for c, cell in enumerate(row):
             write_cell(ws, fmts, t.pre_row(i), c, cell)
