@@ -10,7 +10,6 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-README = os.path.join(ROOT, "README.md")
 START, END = "<!-- cli:start -->", "<!-- cli:end -->"
 WIDTH = 100  # the help as a 100-column terminal shows it, whatever the terminal running this
 
@@ -38,16 +37,10 @@ def reference() -> str:
 
 
 def main() -> None:
-    text = reference()
-    if "--write" not in sys.argv:
-        print(text)
-        return
-    with open(README, encoding="utf-8") as fh:
-        readme = fh.read()
-    head, rest = readme.split(START, 1)
-    _, tail = rest.split(END, 1)
-    with open(README, "w", encoding="utf-8") as fh:
-        fh.write(f"{head}{START}\n{text}\n{END}{tail}")
+    sys.path.insert(0, HERE)
+    from readme_markers import print_or_write
+
+    print_or_write(reference(), START, END)
 
 
 if __name__ == "__main__":
