@@ -11,7 +11,6 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-README = os.path.join(ROOT, "README.md")
 START, END = "<!-- functions:start -->", "<!-- functions:end -->"
 
 
@@ -29,16 +28,10 @@ def table() -> str:
 
 
 def main() -> None:
-    text = table()
-    if "--write" not in sys.argv:
-        print(text)
-        return
-    with open(README, encoding="utf-8") as fh:
-        readme = fh.read()
-    head, rest = readme.split(START, 1)
-    _, tail = rest.split(END, 1)
-    with open(README, "w", encoding="utf-8") as fh:
-        fh.write(f"{head}{START}\n{text}\n{END}{tail}")
+    sys.path.insert(0, HERE)
+    from readme_markers import print_or_write
+
+    print_or_write(table(), START, END)
 
 
 if __name__ == "__main__":

@@ -55,3 +55,27 @@ def recalculated(path, out_dir) -> Path:
 
 def to_pdf(path, out_dir) -> Path:
     return convert(path, out_dir, "pdf")
+
+
+def _times(m, n):
+    return [m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3], m[2] * n[0] + m[3] * n[2],
+            m[2] * n[1] + m[3] * n[3], m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5]]
+
+
+def printed_text(pdf) -> list[tuple[float, str, list[tuple[float, str]]]]:
+    """Per page of a PDF: its width, its text, and every piece of text with its printed size in points
+    (the font size times the scale of the text and page transforms, as the page is printed)."""
+    import pypdf
+
+    pages = []
+    for page in pypdf.PdfReader(pdf).pages:
+        pieces: list[tuple[float, str]] = []
+
+        def visit(text, cm, tm, font, size):
+            if text.strip():
+                m = _times(tm, cm)
+                pieces.append((size * abs(m[0] * m[3] - m[1] * m[2]) ** 0.5, text))
+
+        text = page.extract_text(visitor_text=visit)
+        pages.append((float(page.mediabox.width), text, pieces))
+    return pages

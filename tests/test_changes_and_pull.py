@@ -123,7 +123,7 @@ def test_official_comparable_price_growth_replaces_it_naming_its_source(tmp_path
     assert row[3] == 6.5 and row[5] == 9.8 and row[7] == 3.3
     t2 = grids["表2"]
     material = next(r for r in t2 if r[0] == "新材料产业")
-    col = t2[3].index("同比增长(%)", t2[2].index("工业增加值(增速为可比价)"))
+    col = t2[3].index("同比增长\n(%)", t2[2].index("工业增加值(增速为可比价)"))
     assert material[col] == 10.2
     assert any("取自市统计局2022年统计公报" in str(r[0]) for r in grids["说明"])
     report = run_cli("report", "--va-growth", va).stdout

@@ -27,3 +27,58 @@ def test_sample_analysis_workbook_is_current(tmp_path, monkeypatch):
     out = main(str(tmp_path / "a.xlsx"))
     with open(out, "rb") as a, open(os.path.join(ROOT, "workbooks", "战新产业分析示例.xlsx"), "rb") as b:
         assert a.read() == b.read()
+
+
+def _readme() -> str:
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
+        return fh.read()
+
+
+def test_readme_cli_reference_is_generated():
+    docs = runpy.run_path(os.path.join(ROOT, "docs", "cli.py"))
+    assert f"{docs['START']}\n{docs['reference']()}\n{docs['END']}" in _readme()
+
+
+def _block_after(readme: str, marker: str) -> str:
+    start = readme.index("```\n", readme.index(marker)) + 4
+    return readme[start:readme.index("```", start)]
+
+
+def test_readme_sample_outputs_are_what_the_commands_print():
+    """The README's sample outputs, run again: indicators whole, validate line by line (… elides)."""
+    from helpers import run_cli
+
+    readme = _readme()
+    printed = run_cli("indicators").stdout
+    assert _block_after(readme, "样例数据的输出\n（`xltools indicators`）").strip() == printed.strip()
+    printed = run_cli("validate").stdout.splitlines()
+    shown = [line for line in _block_after(readme, "样例数据的检查结果（`xltools validate`）").splitlines()
+             if line.strip() != "…"]
+    at = 0
+    for line in shown:  # in order; a line's parts around "…" appear in the printed line
+        parts = [p for p in line.split("…") if p]
+        at = next(i for i in range(at, len(printed)) if all(p in printed[i] for p in parts)) + 1
+    assert "10 家" in shown[-1]
+
+
+def test_readme_links_stay_inside_the_repository():
+    import re
+
+    targets = re.findall(r"\]\(([^)\s]+)", _readme())
+    assert targets and not [t for t in targets if "://" in t or t.startswith("..") or t.startswith("/")]
+    missing = [t for t in targets if not os.path.exists(os.path.join(ROOT, t.split("#")[0]))]
+    assert missing == []
+
+
+def test_sample_outputs_are_ignored_by_git(tmp_path):
+    """The Quick start writes into the current folder: in the repository those files are not left untracked."""
+    import subprocess
+
+    names = ["战新产业汇总表_2022年1-12月.xlsx", "项目进度表_2022-12-31.xlsx", "发展现状.docx", "xltools.xlam"]
+    proc = subprocess.run(["git", "check-ignore", "-z", "--stdin", "--no-index"], input="\0".join(names), cwd=ROOT,
+                          capture_output=True, text=True)
+    if proc.returncode == 128:
+        import pytest
+
+        pytest.skip("not a git checkout")
+    assert sorted(filter(None, proc.stdout.split("\0"))) == sorted(names)

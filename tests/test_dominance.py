@@ -120,7 +120,8 @@ def test_indicators_marks_withheld_figures_in_every_format(tmp_path):
     bio = [r for r in kept["results"] if r["scope"] == "sector:生物产业" and r["indicator"] == "revenue"][0]
     assert bio["withheld"] is True and bio["value"] == results.value("sector:生物产业", "revenue")
     csv_out = run_cli("indicators", src, "--format", "csv").stdout.splitlines()
-    assert csv_out[0].endswith(",withheld")
-    assert any(line.startswith("sector:生物产业,") and line.endswith(",…,true") for line in csv_out)
+    assert csv_out[0].endswith(",不公布")
+    assert any(line.startswith("sector:生物产业,") and line.endswith(",…,是") for line in csv_out)
+    assert all(line.endswith((",是", ",否")) for line in csv_out[1:])
     table = run_cli("indicators", src).stdout
     assert "生物产业" in table and "…" in table and "本期不公布" in table

@@ -235,8 +235,7 @@ def test_cli_json_is_strict_and_complete(tmp_path):
 def test_cli_csv_and_table(tmp_path):
     path = write_csv(tmp_path / "c.csv", [HEAD, E1, E2, E3, E4])
     res = run_cli("indicators", path, "--period", "2022", "--format", "csv")
-    assert res.returncode == 0
-    assert res.stdout.splitlines()[0] == "scope,scope_label,indicator,name,unit,value,display,withheld"
+    assert res.returncode == 0 and res.stdout.splitlines()[0] == "范围代码,范围,指标代码,指标,计量单位,数值,显示值,不公布"
     res = run_cli("indicators", path, "--period", "2022")
     # The SEI (3 enterprises) is 全市 (4) minus one: withheld, shown as … with a note.
     assert res.returncode == 0 and "营业收入利润率" in res.stdout and "8.82" not in res.stdout and "分领域" in res.stdout

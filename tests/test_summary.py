@@ -72,8 +72,9 @@ class Engine:
 def header_columns(grid, top: int):
     """(group, sub-header) per column from a two-row merged header starting at grid row `top`."""
     group, out = None, []
+    flat = lambda text: text.replace("\n", "") if isinstance(text, str) else text  # noqa: E731  (units wrap)
     for c in range(len(grid[top])):
-        up, down = grid[top][c], grid[top + 1][c]
+        up, down = flat(grid[top][c]), flat(grid[top + 1][c])
         if up is not None:
             group = up
         out.append((None, up) if down is None else (group, down))
@@ -208,13 +209,14 @@ def test_publication_layout(tmp_path):
     for name in ("表1", "表2"):
         ws = wb[name]
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
-        # One page wide (fitToWidth defaults to 1 and is omitted), as many tall as needed.
-        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
-        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        # Never fitted to the page (that shrinks without limit): a fixed scale of at least 90 %.
+        assert not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
+        assert 90 <= (ws.page_setup.scale or 100) <= 100
         assert ws.print_title_rows == "$3:$4" and ws.freeze_panes == "B5"
         assert ws["A1"].font.name == "宋体" and ws["A1"].font.b
         assert "A1:" in " ".join(str(m) for m in ws.merged_cells.ranges)
         assert ws["A2"].value == "2022年1-12月" and ws.cell(2, ws.max_column).value == "金额单位：亿元"
+    assert wb["表1"].print_title_cols is None and wb["表2"].print_title_cols == "$A:$A"  # 表2 spreads across
     t1 = wb["表1"]
     assert [t1.cell(3, c).value for c in (1, 2, 3, 5, 8)] == ["指标名称", "计量单位", "全市规模以上工业", "战略性新兴产业",
                                                              "战新产业比全市高(+)低(−)"]
@@ -227,17 +229,32 @@ def test_publication_layout(tmp_path):
     assert any("不公布" in str(n) for n in notes)
 
 
-def test_pdf_render_one_landscape_page_per_table(tmp_path, libreoffice):
-    import pypdf
+def _pages(libreoffice, workbook, folder):
+    return libreoffice.printed_text(libreoffice.to_pdf(workbook, folder))
 
-    out = tmp_path / "s.xlsx"
-    assert run_cli("summary", "-o", out).returncode == 0
-    pdf = pypdf.PdfReader(libreoffice.to_pdf(out, tmp_path / "lo"))
-    pages = [(float(p.mediabox.width), float(p.mediabox.height), p.extract_text()) for p in pdf.pages]
-    # 表1 two pages (its 31 rows: the changes, 拉动 and 贡献率; the header repeated), 表2 and 图表 one page
-    # each, 说明 three (every indicator's definition, the notes), 合计数据 one: A4 landscape (842 × 595 pt).
-    assert len(pages) == 8
-    assert all(abs(w - 841.9) < 1 and abs(h - 595.3) < 1 for w, h, _ in pages)
-    assert "战略性新兴产业主要经济指标" in pages[0][2] and "企业单位数" in pages[0][2]
-    assert "指标名称" in pages[1][2] and "贡献率" in pages[1][2]
-    pages = pages[1:]
+
+@pytest.mark.parametrize("paper, width", [("A4", 841.9), ("A3", 1190.6)])
+def test_printed_at_9_points_or_more_with_headers_repeated(tmp_path, libreoffice, paper, width):
+    """Every sheet of the summary (with 表3) and of the tracker, printed by LibreOffice: no text under 9 pt on
+    any page, header lines break where they were written to, and a table that continues on another page
+    repeats its header (and, spread across, its row labels)."""
+    summary, tracker = tmp_path / "s.xlsx", tmp_path / "t.xlsx"
+    assert run_cli("summary", "-o", summary, "--by", "county", "--paper", paper).returncode == 0
+    assert run_cli("tracker", "-o", tracker, "--paper", paper).returncode == 0
+    pages = _pages(libreoffice, summary, tmp_path / "lo") + _pages(libreoffice, tracker, tmp_path / "lo")
+    for number, (page_width, text, pieces) in enumerate(pages, start=1):
+        assert abs(page_width - width) < 1
+        smallest = min(pieces)
+        assert smallest[0] >= 9, (number, smallest)
+        lines = [line.strip() for line in text.splitlines()]
+        assert not {"点)", "点）", ")", "）"} & set(lines), (number, text)  # a unit is "(%)" or "(百分点)" whole
+    texts = [text for _, text, _ in pages]
+    definitions = [t for t in texts if "指标 计量单位 计算公式 小数位数" in t]
+    sums = [t for t in texts if "各范围企业数据合计" in t]
+    assert len(definitions) >= 2 or paper == "A3"  # 说明's definitions continue with their header
+    assert len(sums) >= 2 and all("范围" in t and "战略性新兴产业" in t for t in sums)  # across, labels repeated
+    if paper == "A4":
+        table2 = [t for t in texts if "产业类别" in t and "战略性新兴产业合计" in t and "新材料产业" in t]
+        assert len(table2) >= 2  # 表2 over pages across, 产业类别 and the categories on each
+        overview = [t for t in texts if "重点投资项目进度总览" in t]
+        assert len(overview) >= 2 and all("镍冶炼系统提质增效升级改造项目" in t for t in overview)

@@ -168,8 +168,8 @@ def test_jobs_give_the_same_workbook_as_one_process(tmp_path):
 
 @pytest.mark.parametrize("args, expected", [
     (["sumary"], "没有这个命令：sumary，是不是 summary？"),
-    (["summary", "--threshold", "0"], "'--threshold' 的值无效：0 不在范围 1<=x<=1000 内"),
-    (["indicators", "--format", "xml"], "'--format' 的值无效：'xml' 不是可选值之一"),
+    (["summary", "--threshold", "0"], "选项 --threshold 的值无效：0 不在 1 至 1000 之间"),
+    (["indicators", "--format", "xml"], "选项 --format 的值无效：“xml”不是可选的值；可选：json、csv、table"),
     (["tracker", "--nope"], "没有这个选项：--nope"),
     (["report", "--ledger"], "选项 --ledger 需要一个值"),
     (["tracker", "a", "b"], "多余的参数：b"),
@@ -182,7 +182,7 @@ def test_usage_errors_in_chinese(args, expected):
 
 def test_help_is_chinese_throughout():
     out = run_cli("summary", "--help").stdout
-    assert out.startswith("用法：xltools summary") and "选项:" in out and "显示本帮助并退出" in out and "[默认：3" in out
+    assert out.startswith("用法：xltools summary [选项] [INPUT]...") and "\n选项：\n" in out and "显示本帮助并退出" in out and "[默认：3；1 至 1000]" in out
 
 
 def test_jobs_with_the_spawn_start_method(tmp_path):

@@ -12,6 +12,7 @@ import sys
 import click
 
 from . import __version__
+from .clickzh import CONTEXT, Date, Group, OutputFile, require_suffix
 
 
 def sample_path() -> str:
@@ -46,103 +47,6 @@ def guarded(fn):
             sys.exit(1)
 
     return wrapper
-
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-# click's own words, for people who read Chinese: headings, defaults and usage errors.
-_HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
-_USAGE_ERRORS = [
-    (r"^No such option:? '?([^' ]+)'?\.?(?: Did you mean '?([^'?]+)'?\?)?$",
-     lambda m: f"没有这个选项：{m.group(1)}" + (f"，是不是 {m.group(2)}？" if m.group(2) else "")),
-    (r"^No such option:? '?([^' ]+)'?\.? \(Did you mean one of: (.+)\?\)$",
-     lambda m: f"没有这个选项：{m.group(1)}，是不是 {m.group(2)} 之一？"),
-    (r"^No such command '(.+?)'\.(?: Did you mean '(.+)'\?)?$",
-     lambda m: f"没有这个命令：{m.group(1)}" + (f"，是不是 {m.group(2)}？" if m.group(2) else "")),
-    (r"^Invalid value for (.+?): (.+)$", lambda m: f"{m.group(1)} 的值无效：{m.group(2)}"),
-    (r"^Missing argument '(.+)'\.$", lambda m: f"缺少参数 {m.group(1)}"),
-    (r"^Missing option '(.+)'\.$", lambda m: f"缺少选项 {m.group(1)}"),
-    (r"^Got unexpected extra arguments? \((.+)\)$", lambda m: f"多余的参数：{m.group(1)}"),
-    (r"^Option '(.+)' requires an argument\.$", lambda m: f"选项 {m.group(1)} 需要一个值"),
-    (r"^Option '(.+)' does not take a value\.$", lambda m: f"选项 {m.group(1)} 不带值"),
-]
-_VALUE_ERRORS = [(r"'(.+)' is not a valid (integer|float)( range)?\.", "'\\1' 不是数字"),
-                 (r"(.+) is not in the range (.+)\.", "\\1 不在范围 \\2 内"),
-                 (r"'(.+)' is not one of (.+)\.", "'\\1' 不是可选值之一：\\2"),
-                 (r"'(.+)' is not (?:a )?valid choice.*", "'\\1' 不是可选值"),
-                 (r"(?:File|Directory|Path) '(.+)' does not exist\.", "'\\1' 不存在"),
-                 (r"(?:File|Path) '(.+)' is a directory\.", "'\\1' 是文件夹")]
-
-
-def chinese_usage_error(message: str) -> str:
-    import re
-
-    for rx, repl in _VALUE_ERRORS:
-        message = re.sub(rx, repl, message)
-    for rx, repl in _USAGE_ERRORS:
-        new = re.sub(rx, repl, message)
-        if new != message:
-            return new
-    return message
-
-
-class _Formatter(click.HelpFormatter):
-    def write_usage(self, prog, args="", prefix=None):
-        super().write_usage(prog, args, prefix="用法：")
-
-    def section(self, name):
-        return super().section(_HEADINGS.get(name, name))
-
-    def write_dl(self, rows, *a, **kw):
-        rows = [(k, v.replace("[default: ", "[默认：").replace("; required]", "；必需]").replace("[required]", "[必需]"))
-                for k, v in rows]
-        return super().write_dl(rows, *a, **kw)
-
-
-class _Context(click.Context):
-    formatter_class = _Formatter
-
-
-class _Chinese:
-    context_class = _Context
-
-    def get_help_option(self, ctx):
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = "显示本帮助并退出"
-        return option
-
-
-class Command(_Chinese, click.Command):
-    pass
-
-
-class Group(_Chinese, click.Group):
-    """Every command in Chinese, including click's usage errors (exit 2) and Ctrl-C (exit 1)."""
-
-    command_class = Command
-    group_class = type
-
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
-        try:
-            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except click.UsageError as exc:
-            ctx = exc.ctx
-            if ctx is not None:
-                click.echo(ctx.get_usage(), err=True)
-            path = ctx.command_path if ctx is not None else (prog_name or "xltools")
-            click.echo(f"运行“{path} -h”查看帮助和示例。", err=True)
-            click.echo(f"\n错误：{chinese_usage_error(exc.format_message())}", err=True)
-            sys.exit(2)
-        except click.exceptions.Abort:
-            click.echo("已中止。", err=True)
-            sys.exit(1)
-        except click.ClickException as exc:
-            click.echo(f"错误：{exc.format_message()}", err=True)
-            sys.exit(exc.exit_code)
-        sys.exit(rv if isinstance(rv, int) else 0)
 
 
 @click.group(cls=Group, context_settings=CONTEXT)
@@ -225,7 +129,8 @@ def compute_options(fn):
     fn = click.option("--opening", metavar="F", type=click.Path(dir_okay=False),
                       help="上年1-12月的企业数据：其期末余额作为本年年初数（按统一社会信用代码匹配）。")(fn)
     fn = click.option("--sei-map", "sei_map", metavar="F", type=click.Path(dir_okay=False),
-                      help="行业代码—战新产业对照表（CSV：industry_code, sei_category, partial）；没有类别列和名录时使用。")(fn)
+                      help="行业代码—战新产业对照表（CSV 文件，列同随包附带的 xltools/data/sei_industry_map.csv）；"
+                           "没有类别列和名录时使用。")(fn)
     return fn
 
 
@@ -260,11 +165,13 @@ def va_growth_option(fn):
 @click.option("--threshold", type=click.IntRange(1, 1000), default=3, show_default=True,
               help="数据保密阈值，与 summary 相同：企业数少于此数的范围标为不公布。")
 @dominance_option
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "table"]), default="table", show_default=True,
-              help="输出格式：json（机器读取）、csv、table（终端表格）。")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "table"]),
+              help="输出格式：json（机器读取）、csv、table（终端表格）；默认 table，给 -o 时按其扩展名。")
+@click.option("-o", "--output", metavar="OUT", type=OutputFile(".csv", ".json"),
+              help="写入文件：.csv（中文列名，UTF-8 编码并带签名，在 Excel 中双击即可打开）或 .json。")
 @guarded
 def indicators(input_path, period, sheet, sei_list, sei_map, opening, by, calendar_days, no_suppress, threshold,
-               dominance, fmt):
+               dominance, fmt, output):
     """计算全市规上工业、战略性新兴产业及九大领域的全部指标。
 
     \b
@@ -272,12 +179,16 @@ def indicators(input_path, period, sheet, sei_list, sei_map, opening, by, calend
     示例：
       xltools indicators 2022年1-12月规上工业.xlsx
       xltools indicators 企业.xlsx --format json > 指标.json
-      xltools indicators 2022年1-10月.xlsx --opening 2021年1-12月.xlsx --by county --format csv
+      xltools indicators 2022年1-10月.xlsx --opening 2021年1-12月.xlsx --by county -o 指标.csv
     """
     import xltools
 
-    from .render import render_indicators
+    from .render import render_indicators, write_indicators
 
+    written = os.path.splitext(output)[1].lower()[1:] if output else None
+    if fmt and written and fmt != written:
+        raise click.UsageError(f"--format {fmt} 与 -o {output} 的扩展名不一致")
+    fmt = fmt or written or "table"
     path = input_path or sample_path()
     reading(path)
     data = xltools.load(path, sheet=sheet, period=period, sei_list=sei_list, calendar_days=calendar_days)
@@ -287,7 +198,11 @@ def indicators(input_path, period, sheet, sei_list, sei_map, opening, by, calend
 
     # The same withholding as the summary's, marked; the values of withheld scopes only with --no-suppress.
     disclosure = plan(results, threshold=threshold, dominance=dominance)
-    click.echo(render_indicators(results, fmt, disclosure, keep_values=no_suppress), nl=fmt != "csv")
+    if output:
+        write_indicators(output, results, fmt, [path, opening, sei_list, sei_map], disclosure, no_suppress)
+        click.echo(f"已写入 {output}")
+    else:
+        click.echo(render_indicators(results, fmt, disclosure, keep_values=no_suppress), nl=fmt != "csv")
 
 
 @main.command(context_settings=CONTEXT)
@@ -299,15 +214,17 @@ def indicators(input_path, period, sheet, sei_list, sei_map, opening, by, calend
 @click.option("--split", is_flag=True, help="多份数据时每个报告期写一个工作簿（默认写在同一个工作簿中）。")
 @click.option("--no-suppress", "no_suppress", is_flag=True,
               help="不做数据保密处理（仅供内部使用，不得对外公布）。")
-@click.option("--threshold", type=click.IntRange(1, 1000), default=3, show_default=True,
+@click.option("--threshold", metavar="N", type=click.IntRange(1, 1000), default=3, show_default=True,
               help="数据保密阈值：企业数少于此数的范围不公布，并做次级保护。")
 @dominance_option
 @va_growth_option
-@click.option("--jobs", type=click.IntRange(1, 256), default=None,
+@click.option("--paper", type=click.Choice(["A4", "A3"]), default="A4", show_default=True,
+              help="打印用纸（横向）：A3 可把宽表印在一页上。")
+@click.option("--jobs", metavar="N", type=click.IntRange(1, 256), default=None,
               help="多份数据时同时读取的进程数；默认为本机的处理器核数。")
 @guarded
 def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days, output, split, no_suppress,
-            threshold, dominance, va_growth, jobs):
+            threshold, dominance, va_growth, paper, jobs):
     """生成战略性新兴产业汇总表工作簿：表1、表2、（表3）、图表、说明和合计数据。
 
     \b
@@ -331,6 +248,7 @@ def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days
         raise click.UsageError("--split 时 -o 应为文件夹，每个报告期写一个工作簿"
                                + (f"；{output} 已存在且不是文件夹" if os.path.exists(output) else ""))
     if output and not split and not os.path.isdir(output):
+        require_suffix(output, (".xlsx",), hint="选项 --output")
         refuse_overwriting_inputs([output], paths + [opening, sei_list, sei_map])
     options = sm.Options(period=period, sheet=sheet, sei_list=sei_list, sei_map=sei_map, by_county=by == "county",
                          calendar_days=calendar_days, suppress=not no_suppress, threshold=threshold,
@@ -360,13 +278,13 @@ def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days
         folder = output_folder(output or ".")
         for p, sheets in zip(prepared, sm.build(prepared, prefixed=False)):
             target = os.path.join(folder, sm.default_name([p.label]))
-            sm.write(target, [sheets], all_inputs)
+            sm.write(target, [sheets], all_inputs, paper)
             said_written(target, [p])
     else:
         target = output or sm.default_name([p.label for p in prepared])
         if os.path.isdir(target):
             target = os.path.join(target, sm.default_name([p.label for p in prepared]))
-        sm.write(target, sm.build(prepared, prefixed=len(paths) > 1), all_inputs)
+        sm.write(target, sm.build(prepared, prefixed=len(paths) > 1), all_inputs, paper)
         said_written(target, prepared)
     if failed:
         click.echo(f"{len(failed)} 份数据有错误未写入，其余 {len(prepared)} 份已写入。", err=True)
@@ -379,13 +297,13 @@ def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days
 @compute_options
 @click.option("--ledger", metavar="LEDGER", type=click.Path(dir_okay=False),
               help="重点项目台账：写出“工业投资项目进展”一段。")
-@click.option("-o", "--output", metavar="OUT", type=click.Path(dir_okay=False),
+@click.option("-o", "--output", metavar="OUT", type=OutputFile(".docx", ".md"),
               help="输出 .docx（公文格式）或 .md；不给时在终端显示 Markdown。")
-@click.option("--city", default="全市", show_default=True, help="文中的地区称谓，如 金昌市。")
+@click.option("--city", metavar="地区", default="全市", show_default=True, help="文中的地区称谓，如 金昌市。")
 @click.option("--templates", metavar="DIR", type=click.Path(file_okay=False, exists=True),
               help="自己改写的模板所在文件夹（含 report.md.j2）；默认用随包附带的模板。")
 @click.option("--no-suppress", "no_suppress", is_flag=True, help="不做数据保密处理（仅供内部使用）。")
-@click.option("--threshold", type=click.IntRange(1, 1000), default=3, show_default=True,
+@click.option("--threshold", metavar="N", type=click.IntRange(1, 1000), default=3, show_default=True,
               help="数据保密阈值：企业数少于此数的产业不写数字。")
 @dominance_option
 @va_growth_option
@@ -433,30 +351,21 @@ def ledger_sample_path() -> str:
     return str(resources.files("xltools.samples").joinpath("ledger_2022.xlsx"))
 
 
-def _date(ctx, param, value):
-    import datetime as dt
-
-    if value is None:
-        return dt.date.today()
-    from .ledger import parse_date
-
-    try:
-        return parse_date(value)
-    except ValueError:
-        raise click.BadParameter(f"“{value}”不是日期，应为 2023-12-31 这样的日期") from None
-
-
 @main.command(context_settings=CONTEXT)
 @click.argument("ledger_path", metavar="LEDGER", required=False, type=click.Path(dir_okay=False))
-@click.option("-o", "--output", metavar="OUT", type=click.Path(dir_okay=False),
+@click.option("-o", "--output", metavar="OUT", type=OutputFile(".xlsx"),
               help="输出的工作簿；默认为当前文件夹下的“项目进度表_截止日期.xlsx”。")
-@click.option("--as-of", "as_of", metavar="DATE", callback=_date, help="统计截止日期，如 2023-12-31；默认今天。")
-@click.option("--amber", type=click.FloatRange(0, 100), default=10, show_default=True,
+@click.option("--as-of", "as_of", metavar="DATE", type=Date(),
+              help="统计截止日期，如 2023-12-31；默认为台账自己的日期（截止日期单元格或标题中的日期，标题只写年份时为"
+                   "该年年末），台账没有日期时为今天。")
+@click.option("--amber", metavar="百分点", type=click.FloatRange(0, 100), default=10, show_default=True,
               help="黄色预警：进度偏差（投资完成率 − 时间进度）低于负多少个百分点。")
-@click.option("--red", type=click.FloatRange(0, 100), default=20, show_default=True,
+@click.option("--red", metavar="百分点", type=click.FloatRange(0, 100), default=20, show_default=True,
               help="红色预警：进度偏差低于负多少个百分点。")
+@click.option("--paper", type=click.Choice(["A4", "A3"]), default="A4", show_default=True,
+              help="打印用纸（横向）：A3 可把项目总览印在更少的页上。")
 @guarded
-def tracker(ledger_path, output, as_of, amber, red):
+def tracker(ledger_path, output, as_of, amber, red, paper):
     """由重点项目台账生成项目进度表：项目总览、子项明细、汇总、图表、校验。
 
     \b
@@ -467,16 +376,22 @@ def tracker(ledger_path, output, as_of, amber, red):
       xltools tracker 台账.xlsx -o 项目进度表.xlsx --amber 5 --red 15
     """
     from .ledger import read_ledger
-    from .tracker import write_tracker
+    from .tracker import default_as_of, write_tracker
 
     if red < amber:
         raise click.UsageError("--red 应不小于 --amber：红色预警线比黄色预警线更低")
     path = ledger_path or ledger_sample_path()
     ledger = read_ledger(path)
+    said = ""
+    if as_of is None:
+        as_of, warning = default_as_of(ledger)
+        said = f"，{ledger.as_of_from}" if ledger.as_of else ""
+        if warning:
+            click.echo(f"注意：{warning}", err=True)
     target = output or f"项目进度表_{as_of:%Y-%m-%d}.xlsx"
-    write_tracker(target, ledger, as_of, amber, red)
+    write_tracker(target, ledger, as_of, amber, red, paper=paper)
     warn = f"；台账有 {len(ledger.warnings)} 处需要核实（见“校验”表）" if ledger.warnings else ""
-    click.echo(f"已写入 {target}（{len(ledger.projects)} 个项目，截至 {as_of:%Y-%m-%d}{warn}）")
+    click.echo(f"已写入 {target}（{len(ledger.projects)} 个项目，截至 {as_of:%Y-%m-%d}{said}{warn}）")
 
 
 @main.group(context_settings=CONTEXT)
@@ -485,7 +400,7 @@ def addin():
 
     \b
     示例：
-      xltools addin install      # 构建并安装到 Excel 启动文件夹，写入配置（解释器、UDF MODULES）
+      xltools addin install      # 构建并安装到 Excel 启动文件夹，写入配置（Python 解释器、函数模块）
       xltools addin check        # 列出本机还缺什么
       xltools addin build -o xltools.xlam
       xltools addin uninstall
@@ -496,11 +411,12 @@ def addin():
 @click.option("-o", "--output", metavar="FILE", default="xltools.xlam", show_default=True, help="输出的加载项文件。")
 @guarded
 def addin_build(output):
-    """由 udfs/addin/ 中的按钮表和 VBA 文本、udfs.functions 中的函数，构建加载项（任何操作系统上都可以）。"""
+    """构建加载项文件，不安装（在任何操作系统上都可以构建）。"""
     from .addin import build, is_a_folder
 
     if os.path.isdir(output):  # a usage problem (exit 2), as -o naming a folder is for every command
-        raise click.BadParameter(is_a_folder(output), param_hint="'-o' / '--output'")
+        raise click.BadParameter(is_a_folder(output), param_hint="选项 --output")
+    require_suffix(output, (".xlam",), hint="选项 --output")
     click.echo(f"已构建 {build(output)}")
 
 
@@ -509,14 +425,17 @@ def addin_build(output):
 @click.option("--interpreter", metavar="PYTHON", help="Excel 调用的 Python（默认：运行本命令的 Python）。")
 @guarded
 def addin_install(folder, interpreter):
-    """构建并安装加载项，写入配置文件（解释器、UDF MODULES）：Windows 为 %USERPROFILE%\\.xltools\\xltools.conf，
-    按本机的 ANSI 代码页（中文系统为 GBK）保存；macOS 为 ~/Library/Containers/com.microsoft.Excel/Data/xltools.conf。"""
+    """构建并安装加载项，写入配置文件（Python 解释器、函数模块）。
+
+    \b
+    配置文件：Windows 为 %USERPROFILE%\\.xltools\\xltools.conf，按本机的代码页（中文系统为 GBK）保存；
+    macOS 为 ~/Library/Containers/com.microsoft.Excel/Data/xltools.conf。"""
     from .addin import NO_STARTUP_FOLDER, install, not_a_folder, startup_folder
 
     if folder is None and startup_folder() is None:  # usage problems: exit 2
         raise click.UsageError(NO_STARTUP_FOLDER)
     if folder is not None and os.path.exists(folder) and not os.path.isdir(folder):
-        raise click.BadParameter(not_a_folder(folder), param_hint="'--dir'")
+        raise click.BadParameter(not_a_folder(folder), param_hint="选项 --dir")
     target, conf = install(folder, interpreter)
     click.echo(f"已安装 {target}\n已写入配置 {conf}\n请重新启动 Excel，功能区中会出现“战新产业”选项卡。")
 
@@ -541,8 +460,9 @@ def addin_uninstall(folder):
 @click.option("--dir", "folder", metavar="DIR", help="加载项所在的文件夹（默认：Excel 的用户启动文件夹）。")
 @guarded
 def addin_check(folder):
-    """检查本机使用加载项还缺什么，用中文列出并给出办法；全部具备时退出码为 0，有需要处理的项（✗）时为 2。
-    以“·”开头的是提示，例如数据源未写在配置文件中（推荐在工作簿中用“设置数据源”按钮设置），不算缺少。"""
+    """检查本机使用加载项还缺什么，逐项给出办法。
+
+    全部具备时退出码为 0，有需要处理的项（✗）时为 2。以“·”开头的是提示，例如数据源未写在配置文件中（推荐在工作簿中用“设置数据源”按钮设置），不算缺少。"""
     from .addin import check
 
     results = check(folder)

@@ -80,6 +80,14 @@ class Ledger:
     totals: dict[str, float] | None  # fai_all_cur, fai_all_ly, fai_industry_cur, fai_industry_ly (万元)
     sheets: dict[str, str]            # kind -> sheet name
     warnings: list[Issue] = field(default_factory=list)
+    as_of: dt.date | None = None      # the ledger's own date (a 截止日期 cell, its title), if it names one
+    as_of_from: str = ""              # where that date was found, in words
+
+    def latest_date(self) -> dt.date | None:
+        """The latest start or planned completion date of any project or sub-project."""
+        dates = [d for p in self.projects for d in (p.start, p.planned_end) if d]
+        dates += [s.planned_end for s in self.subprojects if s.planned_end]
+        return max(dates, default=None)
 
 
 # ---------------------------------------------------------------- values
@@ -112,6 +120,55 @@ def parse_date(text: str | None, *, end: bool = False) -> dt.date | None:
         return first
     nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
     return nxt - dt.timedelta(days=1)
+
+
+_FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|(\d{4})([-/.])(\d{1,2})\5(\d{1,2})")
+_MONTH = re.compile(r"(\d{4})\s*年\s*(?:\d{1,2}\s*[-—~至]\s*)?(\d{1,2})\s*月")
+_YEAR = re.compile(r"(\d{4})\s*年")
+
+
+def _date_from(match: re.Match | None, kind: str) -> dt.date | None:
+    if match is None:
+        return None
+    parts = [int(g) for g in match.groups() if g and g.isdigit()]
+    year = parts[0]
+    try:
+        if kind == "day":
+            return dt.date(year, parts[1], parts[2])
+        if kind == "month":
+            return parse_date(f"{year}-{int(match.group(2))}", end=True)
+        return dt.date(year, 12, 31)
+    except ValueError:
+        return None
+
+
+def _date_in(text: str) -> dt.date | None:
+    text = text.strip(" ：:为是")
+    try:
+        found = parse_date(text, end=True)
+    except ValueError:
+        found = None
+    return found or _date_from(_FULL_DATE.search(text), "day") or _date_from(_MONTH.search(text), "month")
+
+
+def own_date(above: list[str]) -> tuple[dt.date | None, str]:
+    """The date a ledger is as of, from the texts above its project header: a 截止日期 cell (or
+    “截至 …” in the title), else a date in the title; else the end of the month or year it names."""
+    for i, text in enumerate(above):
+        word = next((w for w in ("截止", "截至") if w in text), None)
+        if word is None:
+            continue
+        for candidate in (text.split(word, 1)[1].replace("日期", "", 1), above[i + 1] if i + 1 < len(above) else ""):
+            found = _date_in(candidate)
+            if found:
+                return found, "台账的截止日期"
+    for pattern, kind, said in ((_FULL_DATE, "day", "台账标题中的日期"), (_MONTH, "month", "台账标题中的月份之末"),
+                                (_YEAR, "year", "台账标题中的年份之末")):
+        for text in above:
+            found = _date_from(pattern.search(text), kind)
+            if found and 1990 <= found.year <= 2100:
+                return found, said
+    return None, ""
 
 
 def normalise_level(text: str | None) -> str:
@@ -359,6 +416,7 @@ def read_ledger(path: str | os.PathLike | Source) -> Ledger:
     issues.items.sort(key=lambda it: (it.sheet or "", it.row or 0, it.col_index or 0))
     issues.raise_if_any()
     ledger = Ledger(source.name, getattr(source, "path", source.name), projects, subprojects, totals, sheets)
+    ledger.as_of, ledger.as_of_from = own_date(layouts["projects"].above)
     _link(ledger)
     ledger.warnings = checks(ledger)
     return ledger

@@ -14,6 +14,10 @@ from .rounding import WITHHELD_DISPLAY
 _CLASSIFICATION = {"column": "数据中的类别列", "list": "企业名录", "industry-code": "行业代码估算"}
 
 
+# The CSV is read by people (Excel, WPS): Chinese column names. The JSON keeps the English keys of its contract.
+CSV_COLUMNS = ["范围代码", "范围", "指标代码", "指标", "计量单位", "数值", "显示值", "不公布"]
+
+
 def marked(results: Results, disclosure: Disclosure | None, keep_values: bool) -> list[dict]:
     """Each result as a dict with `withheld`; a withheld figure keeps its value only when asked to
     (--no-suppress), else its value is null and its display `…`."""
@@ -43,16 +47,31 @@ def render_indicators(results: Results, fmt: str, disclosure: Disclosure | None 
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["scope", "scope_label", "indicator", "name", "unit", "value", "display", "withheld"])
+        w.writerow(CSV_COLUMNS)
         for d in rows:
             w.writerow([d["scope"], d["scope_label"], d["indicator"], d["name"], d["unit"],
-                        "" if d["value"] is None else repr(d["value"]), d["display"], "true" if d["withheld"] else ""])
+                        "" if d["value"] is None else repr(d["value"]), d["display"], "是" if d["withheld"] else "否"])
         return buf.getvalue()
     return table(results, disclosure, keep_values, notes)
 
 
 def _labels(results: Results) -> dict[str, str]:
     return {s.scope: s.label for s in results.scopes}
+
+
+def write_indicators(path: str, results: Results, fmt: str, inputs: list[str], disclosure: Disclosure | None = None,
+                     keep_values: bool = False) -> str:
+    """The results as a .csv (UTF-8 with a BOM, so that Excel on a Chinese Windows opens it by a
+    double-click; CRLF lines) or .json file, atomically, never over an input."""
+    from .output import atomic_path, refuse_overwriting_inputs
+
+    refuse_overwriting_inputs([path], inputs)
+    text = render_indicators(results, fmt, disclosure, keep_values)
+    with atomic_path(path) as tmp:
+        with open(tmp, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8",
+                  newline="\r\n" if fmt == "csv" else None) as fh:
+            fh.write(text if fmt == "csv" else text + "\n")
+    return path
 
 
 def _width(text: str) -> int:

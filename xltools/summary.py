@@ -98,15 +98,15 @@ def build(prepared: list[Prepared], *, prefixed: bool) -> list[SheetSet]:
             for p in prepared]
 
 
-def write(path: str, sets: list[SheetSet], inputs: list[str]) -> None:
-    """All sheet sets into one workbook at `path`, atomically."""
+def write(path: str, sets: list[SheetSet], inputs: list[str], paper: str = "A4") -> None:
+    """All sheet sets into one workbook at `path`, atomically; printed on `paper` (A4 or A3)."""
     from .xlsx import write_workbook
 
     refuse_overwriting_inputs([path], inputs)
     tables = [t for s in sets for t in s.tables]
     title = "战略性新兴产业主要经济指标 " + "、".join(s.period_label for s in sets)
     with atomic_path(path) as tmp:
-        write_workbook(tmp, tables, title=title)
+        write_workbook(tmp, tables, title=title, paper=paper)
 
 
 def default_name(labels: list[str]) -> str:

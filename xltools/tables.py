@@ -61,6 +61,8 @@ class Table:
     gridlines: bool = False       # the grid shown and printed (the sums sheet: a working table, not a publication)
     row_levels: dict[int, int] = field(default_factory=dict)      # data row -> outline level (collapsible)
     conditional: dict[int, dict[str, str]] = field(default_factory=dict)  # column -> {text: fill colour}
+    print_header_row: int | None = None   # a data row heading a table in the body, repeated on printed pages
+    page_breaks_before: set[int] = field(default_factory=set)  # data rows that start a printed page
 
     @property
     def columns(self) -> int:
@@ -278,9 +280,9 @@ def va_label(fig: Figures) -> str:
 
 def table1(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) -> Table:
     header = [Header(0, 0, 1, 0, "指标名称"), Header(0, 1, 1, 1, "计量单位"),
-              Header(0, 2, 0, 3, "全市规模以上工业"), Header(1, 2, 1, 2, "本期"), Header(1, 3, 1, 3, "同比增长(%)"),
-              Header(0, 4, 0, 6, "战略性新兴产业"), Header(1, 4, 1, 4, "本期"), Header(1, 5, 1, 5, "同比增长(%)"),
-              Header(1, 6, 1, 6, "占全市比重(%)"),
+              Header(0, 2, 0, 3, "全市规模以上工业"), Header(1, 2, 1, 2, "本期"), Header(1, 3, 1, 3, "同比增长\n(%)"),
+              Header(0, 4, 0, 6, "战略性新兴产业"), Header(1, 4, 1, 4, "本期"), Header(1, 5, 1, 5, "同比增长\n(%)"),
+              Header(1, 6, 1, 6, "占全市\n比重(%)"),
               Header(0, 7, 0, 8, "战新产业比全市高(+)低(−)"), Header(1, 7, 1, 7, "差值"), Header(1, 8, 1, 8, "单位")]
     rows = []
     for iid in TABLE1_ROWS:
@@ -324,30 +326,30 @@ def va_note(fig: Figures) -> str:
 
 def _sector_columns(fig: Figures) -> list[tuple[str | None, str, object]]:
     """(group, sub-header, cell function of (scope, is_total)) for the columns of 表2."""
-    cols: list = [(None, "企业单位数(个)", lambda s, t: fig.value(s, "enterprises"))]
+    cols: list = [(None, "企业单位数\n(个)", lambda s, t: fig.value(s, "enterprises"))]
 
     def level(iid, group, with_share, with_gap):
         if not fig.has(iid):
             return
-        cols.append((group, "本期(亿元)", lambda s, t: fig.value(s, iid)))
+        cols.append((group, "本期\n(亿元)", lambda s, t: fig.value(s, iid)))
         g = growth_of(iid)
         if fig.has(g):
-            cols.append((group, "同比增长(%)", lambda s, t: fig.growth(s, g)))
+            cols.append((group, "同比增长\n(%)", lambda s, t: fig.growth(s, g)))
         if with_share:
-            cols.append((group, "占战新比重(%)", lambda s, t: blank() if t else fig.share(iid, s, SEI)))
+            cols.append((group, "占战新\n比重(%)", lambda s, t: blank() if t else fig.share(iid, s, SEI)))
         if with_gap and fig.has(g):
-            cols.append((group, "增速比战新高(+)低(−)(百分点)", lambda s, t: blank() if t else fig.diff(g, s, SEI)))
+            cols.append((group, "增速比战新\n高(+)低(−)\n(百分点)", lambda s, t: blank() if t else fig.diff(g, s, SEI)))
         if fig.has(g):  # what each category did for the SEI's growth
-            cols.append((group, "拉动战新增长(百分点)", lambda s, t: blank() if t else fig.pull(iid, s, SEI)))
-            cols.append((group, "对战新增长贡献率(%)", lambda s, t: blank() if t else fig.contribution(iid, s, SEI)))
+            cols.append((group, "拉动战新\n增长\n(百分点)", lambda s, t: blank() if t else fig.pull(iid, s, SEI)))
+            cols.append((group, "对战新增长\n贡献率\n(%)", lambda s, t: blank() if t else fig.contribution(iid, s, SEI)))
 
     level("output_value", "工业总产值", True, False)
     level("value_added", va_label(fig) if fig.has("value_added_growth") else "工业增加值", True, False)
     level("revenue", "营业收入", False, False)
     level("total_profit", "利润总额", True, True)
     if fig.has("profit_margin"):
-        cols.append(("营业收入利润率", "本期(%)", lambda s, t: fig.value(s, "profit_margin")))
-        cols.append(("营业收入利润率", "比战新高(+)低(−)(百分点)",
+        cols.append(("营业收入利润率", "本期\n(%)", lambda s, t: fig.value(s, "profit_margin")))
+        cols.append(("营业收入利润率", "比战新\n高(+)低(−)\n(百分点)",
                      lambda s, t: blank() if t else fig.diff("profit_margin", s, SEI)))
     return cols
 
@@ -385,23 +387,22 @@ def table2(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) 
     if note:
         notes.append(note)
     return Table(sheet, "表2  战略性新兴产业分产业主要经济指标", (period_label, "金额单位：亿元"),
-                 _grouped_header("产业类别", cols), 2, rows, [24] + [9 if "战新增长" in c[1] else 11 for c in cols],
-                 notes)
+                 _grouped_header("产业类别", cols), 2, rows, [22] + [9] * len(cols), notes)
 
 
 # ---------------------------------------------------------------- 表3
 
 def table3(fig: Figures, sheet: str, period_label: str, labels: dict[str, str], counties: list[str]) -> Table:
     share_of = "value_added" if fig.has("value_added") else "output_value"
-    part = [("enterprises", "企业单位数(个)"), ("output_value", "工业总产值(亿元)"),
-            ("output_value_growth", "同比增长(%)"), ("total_profit", "利润总额(亿元)"),
-            ("profit_margin", "营业收入利润率(%)")]
+    part = [("enterprises", "企业单位数\n(个)"), ("output_value", "工业总产值\n(亿元)"),
+            ("output_value_growth", "同比增长\n(%)"), ("total_profit", "利润总额\n(亿元)"),
+            ("profit_margin", "营业收入\n利润率(%)")]
     part = [p for p in part if fig.has(p[0])]
     cols = [("规模以上工业", sub, (lambda iid: lambda a, b: fig.value(a, iid))(iid)) for iid, sub in part]
     cols += [("其中：战略性新兴产业", sub, (lambda iid: lambda a, b: fig.value(b, iid))(iid)) for iid, sub in part]
     if fig.has(share_of):
         what = "增加值" if share_of == "value_added" else "总产值"
-        cols.append(("其中：战略性新兴产业", f"{what}占本地区比重(%)", lambda a, b: fig.share(share_of, b, a)))
+        cols.append(("其中：战略性新兴产业", f"{what}占\n本地区\n比重(%)", lambda a, b: fig.share(share_of, b, a)))
     rows = [[Cell("全市", style="name")] + [fn(ALL, SEI) for _, _, fn in cols]]
     for c in counties:
         rows.append([Cell(c, style="subname")] + [fn(f"county:{c}", f"county:{c}/sei") for _, _, fn in cols])
@@ -410,7 +411,7 @@ def table3(fig: Figures, sheet: str, period_label: str, labels: dict[str, str], 
     if note:
         notes.append(note)
     return Table(sheet, "表3  分县区规模以上工业和战略性新兴产业主要经济指标", (period_label, "金额单位：亿元"),
-                 _grouped_header("县区", cols), 2, rows, [16] + [11] * len(cols), notes)
+                 _grouped_header("县区", cols), 2, rows, [16] + [10] * len(cols), notes)
 
 
 # ---------------------------------------------------------------- 图表
@@ -494,6 +495,7 @@ def notes_table(results: Results, disclosure: Disclosure, info: SourceInfo, shee
     for n in info.notes:
         if n not in results.warnings:  # the reader's notes are among the warnings, said below
             para(n)
+    definitions = len(rows) + 1  # the definitions' header row, after the section title
     section("二、指标解释")
     rows.append([Cell("指标", style="header"), Cell("计量单位", style="header"),
                  Cell("计算公式", style="header"), Cell("小数位数", style="header")])
@@ -519,7 +521,8 @@ def notes_table(results: Results, disclosure: Disclosure, info: SourceInfo, shee
         section("七、提示")
         for w in results.warnings:
             para(w)
-    return Table(sheet, "说明", (p.label, ""), [], 0, rows, [26, 10, 70, 10])
+    return Table(sheet, "说明", (p.label, ""), [], 0, rows, [26, 10, 70, 10], print_header_row=definitions,
+                 page_breaks_before={definitions - 1})
 
 
 # ---------------------------------------------------------------- the whole set

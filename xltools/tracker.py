@@ -58,8 +58,9 @@ def _subs_text(counts: dict[str, int]) -> str:
 
 def overview(ledger: Ledger, as_of: dt.date, amber: float, red: float) -> Table:
     header_names = ["项目名称", "项目编号", "项目级别", "建设单位", "战新产业类别", "状态", "开工日期", "计划竣工日期",
-                    "总投资(亿元)", "累计完成投资(亿元)", "投资完成率(%)", "本年计划投资(亿元)", "本年完成投资(亿元)",
-                    "年度计划完成率(%)", "时间进度(%)", "进度偏差(百分点)", "预警", "子项", "形象进度"]
+                    "总投资\n(亿元)", "累计完成\n投资(亿元)", "投资完成\n率(%)", "本年计划\n投资(亿元)",
+                    "本年完成\n投资(亿元)", "年度计划\n完成率(%)", "时间进度\n(%)", "进度偏差\n(百分点)", "预警", "子项",
+                    "形象进度"]
     widths = [34, 10, 9, 22, 16, 8, 11, 12, 10, 11, 10, 11, 11, 11, 9, 10, 6, 20, 30]
     pre = [[Cell("统计截止日期", style="name"), Cell(as_of, style="date")],
            [Cell("黄色预警：进度偏差低于负（百分点）", style="name"), Cell(amber, style="param", decimals=0)],
@@ -261,15 +262,29 @@ def tracker_tables(ledger: Ledger, as_of: dt.date, amber: float = DEFAULT_AMBER,
     return [over, detail(ledger), totals(ledger, over), chart(over, as_of), checks_table(ledger)]
 
 
+def default_as_of(ledger: Ledger, today: dt.date | None = None) -> tuple[dt.date, str]:
+    """The ledger's own date; else today, with a note when today is more than a year after every date
+    in the ledger (an old ledger tracked against today shows every project late)."""
+    if ledger.as_of is not None:
+        return ledger.as_of, ""
+    today = today or dt.date.today()
+    latest = ledger.latest_date()
+    if latest is not None and (today - latest).days > 365:
+        return today, (f"台账中没有截止日期，按今天 {today:%Y-%m-%d} 计算；台账中最晚的日期是 {latest:%Y-%m-%d}，"
+                       "已过去一年多，时间进度可能都是100。请用 --as-of 指定截止日期")
+    return today, ""
+
+
 def write_tracker(path: str, ledger: Ledger, as_of: dt.date, amber: float = DEFAULT_AMBER,
-                  red: float = DEFAULT_RED, inputs: list[str] | None = None) -> str:
-    """The tracker workbook at `path`, written atomically; never over an input."""
+                  red: float = DEFAULT_RED, inputs: list[str] | None = None, paper: str = "A4") -> str:
+    """The tracker workbook at `path`, written atomically; never over an input. paper: A4 or A3."""
     from .output import atomic_path, refuse_overwriting_inputs
     from .xlsx import write_workbook
 
     refuse_overwriting_inputs([path], [ledger.path] + list(inputs or []))
     with atomic_path(path) as tmp:
-        write_workbook(tmp, tracker_tables(ledger, as_of, amber, red), title=f"重点投资项目进度表 截至{as_of}")
+        write_workbook(tmp, tracker_tables(ledger, as_of, amber, red), title=f"重点投资项目进度表 截至{as_of}",
+                       paper=paper)
     return path
 
 

@@ -1,9 +1,12 @@
 """Write table descriptions (tables.py) into a new workbook with xlsxwriter.
 
 Publication look of a statistics bureau: 宋体, title and period/unit line, merged
-two-level headers, borders, fixed decimals, frozen headers, A4 landscape fitted
-to the page width with the header rows repeated. Text is always written as text:
-a county or file name such as `=1+1` never becomes a formula or a link.
+two-level headers, borders, fixed decimals, frozen headers. Printed as a bureau
+prints: A4 (or A3) landscape, never smaller than 9 pt — a table that fits the page
+width at 90 % or more is scaled to it, a wider one spreads over pages across with
+its row labels repeated (print titles for columns as for rows); the header rows
+repeat on every page. Text is always written as text: a county or file name such
+as `=1+1` never becomes a formula or a link.
 """
 from __future__ import annotations
 
@@ -18,6 +21,11 @@ FONT = "宋体"
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
                     "default_format_properties": {"font_name": FONT, "font_size": 10}}
 LINE_HEIGHT = 13.5  # points per line of 10-point 宋体
+SMALLEST_FONT = 10  # points: every text on a printed sheet, so that 90 % scaling still prints 9 pt
+MIN_SCALE = 90      # percent: below this a table spreads over pages across instead of shrinking
+PAPERS = {"A4": (9, 842), "A3": (8, 1191)}  # xlsxwriter paper index, landscape width in points
+SIDE_MARGIN = 0.4   # inches, left and right
+CHART_SIZE = (390, 300)  # pixels: two charts side by side on a landscape A4 page
 
 
 def text_width(text: str) -> int:
@@ -50,7 +58,7 @@ class Formats:
             "text": dict(grid, align="left", text_wrap=True),
             "para": dict(base, align="left", text_wrap=True),
             "section": dict(base, bold=True, align="left", text_wrap=True),
-            "note": dict(base, font_size=9, align="left", valign="top", text_wrap=True),
+            "note": dict(base, font_size=SMALLEST_FONT, align="left", valign="top", text_wrap=True),
             "date": dict(grid, align="center"),
             "group": dict(grid, bold=True, align="left"),
             "total_name": dict(grid, bold=True, align="center"),
@@ -91,13 +99,41 @@ def _merge(ws, r0, c0, r1, c1, text, fmt):
         ws.merge_range(r0, c0, r1, c1, text, fmt)
 
 
-def write_table(wb: xlsxwriter.Workbook, fmts: Formats, t: Table) -> None:
+def column_points(width: float) -> float:
+    """A column's printed width in points, as LibreOffice prints 宋体 10 (measured: 6.35 pt a character and
+    4.5 pt a column); Excel's 7-pixel digit makes it 5.25 pt, so a table that fits here fits there."""
+    return width * 6.4 + 5
+
+
+def print_scale(widths: list[float], paper: str) -> int | None:
+    """The scale that fits these columns to the page width, if it is at least MIN_SCALE (100 when they fit
+    as they are); None when the table has to spread over pages across."""
+    printable = (PAPERS[paper][1] - 2 * SIDE_MARGIN * 72) * 0.97  # a little room for rounding
+    fit = int(100 * printable / sum(column_points(w) for w in widths))
+    return min(100, fit) if fit >= MIN_SCALE else None
+
+
+def first_page_columns(widths: list[float], paper: str) -> int:
+    """How many columns print on the first page of a table spread across at 100 % (at least one)."""
+    room, count = (PAPERS[paper][1] - 2 * SIDE_MARGIN * 72) * 0.97, 0
+    for w in widths:
+        room -= column_points(w)
+        if room < 0:
+            break
+        count += 1
+    return max(1, count)
+
+
+def write_table(wb: xlsxwriter.Workbook, fmts: Formats, t: Table, paper: str = "A4") -> None:
     ws = wb.add_worksheet(t.sheet)
     last = t.columns - 1
     total_width = sum(t.widths)
     for i, w in enumerate(t.widths):
         ws.set_column(i, i, w)
-    _merge(ws, 0, 0, 0, last, t.title, fmts.get("title"))
+    # The title over the first printed page when the table spreads across (merged wider, it prints on a later one).
+    # The unit stays above the last column, where the ribbon's copy of the table has it too.
+    page = last if t.charts or print_scale(t.widths, paper) else first_page_columns(t.widths, paper) - 1
+    _merge(ws, 0, 0, 0, page, t.title, fmts.get("title"))
     ws.set_row(0, 28)
     left, right = t.subtitle
     if left:
@@ -108,6 +144,7 @@ def write_table(wb: xlsxwriter.Workbook, fmts: Formats, t: Table) -> None:
         for c, cell in enumerate(row):
             write_cell(ws, fmts, t.pre_row(i), c, cell)
     hr = t.header_row
+    breaks: list[int] = []
     for h in t.header:
         _merge(ws, hr + h.row, h.col, hr + h.last_row, h.last_col, h.text, fmts.get("header"))
     for r in range(t.header_rows):
@@ -116,6 +153,8 @@ def write_table(wb: xlsxwriter.Workbook, fmts: Formats, t: Table) -> None:
         ws.set_row(hr + r, max(1, need) * LINE_HEIGHT + 4)
     for i, row in enumerate(t.rows):
         r = t.first_data_row + i
+        if i in t.page_breaks_before:
+            breaks.append(r)
         if len(row) == 1 and row[0].span:
             cell = row[0]
             _merge(ws, r, 0, r, last, str(cell.value), fmts.get(cell.style))
@@ -141,7 +180,7 @@ def write_table(wb: xlsxwriter.Workbook, fmts: Formats, t: Table) -> None:
     for i, note in enumerate(t.notes):
         r = t.notes_row + i
         _merge(ws, r, 0, r, last, note, fmts.get("note"))
-        ws.set_row(r, lines_needed(note, total_width * 1.1) * 12 + 3)
+        ws.set_row(r, lines_needed(note, total_width) * LINE_HEIGHT + 3)
         last_row = r
     for k, ch in enumerate(t.charts):
         chart = wb.add_chart({"type": ch.kind})
@@ -150,37 +189,55 @@ def write_table(wb: xlsxwriter.Workbook, fmts: Formats, t: Table) -> None:
         for name, col in ch.series:
             chart.add_series({"name": name, "categories": [t.sheet, r0, col0, r0 + n - 1, col0],
                               "values": [t.sheet, r0, col, r0 + n - 1, col],
-                              "data_labels": {"value": True, "num_format": "0.0", "font": {"name": FONT, "size": 8}}})
+                              "data_labels": {"value": True, "num_format": "0.0",
+                                              "font": {"name": FONT, "size": SMALLEST_FONT}}})
         chart.set_title({"name": ch.title, "name_font": {"name": FONT, "size": 12, "bold": True}})
-        chart.set_legend({"position": "bottom", "font": {"name": FONT, "size": 9}})
-        axis = {"num_font": {"name": FONT, "size": 9}}
+        chart.set_legend({"position": "bottom", "font": {"name": FONT, "size": SMALLEST_FONT}})
+        axis = {"num_font": {"name": FONT, "size": SMALLEST_FONT}}
         chart.set_x_axis(axis)
         chart.set_y_axis(axis)
         if ch.kind == "bar":
             chart.set_y_axis(dict(axis, reverse=True))
-        chart.set_size({"width": 620, "height": 330})
-        ws.insert_chart(t.notes_row + len(t.notes) + 1 + k * 18, 0, chart, {"x_offset": 5, "y_offset": 5})
-        last_row = t.notes_row + len(t.notes) + 1 + (k + 1) * 18
-    # Print: A4 landscape, one page wide, header rows on every page.
-    ws.set_paper(9)
+        chart.set_size({"width": CHART_SIZE[0], "height": CHART_SIZE[1]})
+        ws.insert_chart(t.notes_row + len(t.notes) + 1, 0, chart, {"x_offset": 5 + k * (CHART_SIZE[0] + 10),
+                                                                 "y_offset": 5})
+        last_row = t.notes_row + len(t.notes) + 1 + CHART_SIZE[1] // 20 + 1
+    _set_print_layout(ws, t, last_row, max(last, 8 if t.charts else last), breaks, paper)
+
+
+def _set_print_layout(ws, t: Table, last_row: int, last_col: int, breaks: list[int], paper: str) -> None:
+    """Landscape, at least 9 pt: scaled to the page width only down to MIN_SCALE, else spread over pages
+    across (left to right, then down) with the row labels repeated; header rows on every page; frozen."""
+    ws.set_paper(PAPERS[paper][0])
     ws.set_landscape()
     ws.center_horizontally()
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.set_footer(f"&C&\"{FONT}\"&9第 &P 页，共 &N 页")
-    ws.print_area(0, 0, last_row, max(last, 8 if t.charts else last))
-    ws.fit_to_pages(1, 1 if t.charts else 0)
+    ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=0.6, bottom=0.6)
+    ws.set_footer(f"&C&\"{FONT}\"&{SMALLEST_FONT}第 &P 页，共 &N 页")
+    ws.print_area(0, 0, last_row, last_col)
+    widths = t.widths + [8.43] * (last_col + 1 - len(t.widths))
+    scale = print_scale(widths, paper)
+    if scale is None:
+        ws.repeat_columns(0)
+        ws.print_across()
+    elif scale < 100:
+        ws.set_print_scale(scale)
     if t.header_rows:
-        ws.repeat_rows(hr, hr + t.header_rows - 1)
+        ws.repeat_rows(t.header_row, t.first_data_row - 1)
         ws.freeze_panes(t.first_data_row, 1)
+    elif t.print_header_row is not None:  # a table inside the body (说明's definitions)
+        row = t.first_data_row + t.print_header_row
+        ws.repeat_rows(row, row)
+    if breaks:
+        ws.set_h_pagebreaks(breaks)
     if t.gridlines:
         ws.hide_gridlines(0)
 
 
-def write_workbook(path: str, tables: list[Table], *, title: str = "") -> None:
-    """One workbook, one sheet per table, in order. path is the final or temporary file."""
+def write_workbook(path: str, tables: list[Table], *, title: str = "", paper: str = "A4") -> None:
+    """One workbook, one sheet per table, in order. path is the final or temporary file; paper A4 or A3."""
     wb = xlsxwriter.Workbook(path, WORKBOOK_OPTIONS)
     wb.set_properties({"title": title, "author": "xltools", "comments": "由 xltools 生成"})
     fmts = Formats(wb)
     for t in tables:
-        write_table(wb, fmts, t)
+        write_table(wb, fmts, t, paper)
     wb.close()
