@@ -38,7 +38,8 @@ def marked(results: Results, disclosure: Disclosure | None, keep_values: bool) -
 def render_indicators(results: Results, fmt: str, disclosure: Disclosure | None = None,
                       keep_values: bool = False) -> str:
     rows = marked(results, disclosure, keep_values)
-    notes = publication_notes(results, disclosure)
+    # The terminal table may name options; a JSON or CSV file may be passed on: no options there.
+    notes = publication_notes(results, disclosure, options=fmt == "table")
     if fmt == "json":
         doc = results.to_json()
         doc["results"] = rows

@@ -515,7 +515,7 @@ def notes_table(results: Results, disclosure: Disclosure, info: SourceInfo, shee
     note = disclosure.note(labels)
     para(note if note else "本表未做数据保密处理（使用了 --no-suppress），不得对外公布。")
     section("六、发布前须知")
-    for line in publication_notes(results, disclosure, official):
+    for line in publication_notes(results, disclosure, official, options=True):
         para(line)
     if results.warnings:
         section("七、提示")
