@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .disclosure import Disclosure
+from .disclosure import LOSS_FIGURES, Disclosure
 from .errors import column_letter
 from .indicators import ALL, DIFF_UNITS, SEI, ExcelExpr, ExcelFormulas, Results, column_label, indicator, indicators
 from .rounding import NULL_DISPLAY, WITHHELD_DISPLAY, rounded
@@ -136,7 +136,8 @@ class Sums:
             + [Header(0, 2 + i, 0, 2 + i, _sum_label(k)) for i, k in enumerate(self.keys)],
             1,
             [[Cell(s.label, style="name"), Cell(s.scope, style="text")]
-             + [Cell(_sum_value(s, k), style="sum") for k in self.keys] for s in self.scopes],
+             + [Cell(WITHHELD_DISPLAY) if k in LOSS_FIGURES and disclosure.is_figure_withheld(s.scope, k)
+                else Cell(_sum_value(s, k), style="sum") for k in self.keys] for s in self.scopes],
             [24, 30] + [14] * len(self.keys),
             notes=["本表是表1—表3全部公式的计算依据：每个指标都是对本表单元格的公式。只含公布的范围；"
                    "按规定不公布的范围，其合计数不在本文件中。平均用工人数单位为人。"],
@@ -196,8 +197,8 @@ class Figures:
     def has(self, indicator_id: str | None) -> bool:
         return indicator_id is not None and indicator_id in self.computed
 
-    def _cell(self, scopes: tuple[str, ...], value, expr_fn, decimals: int) -> Cell:
-        if any(self.d.is_withheld(s) for s in scopes):
+    def _cell(self, scopes: tuple[str, ...], value, expr_fn, decimals: int, indicator_id: str = "") -> Cell:
+        if any(self.d.is_figure_withheld(s, indicator_id) for s in scopes):
             return Cell(WITHHELD_DISPLAY)
         expr: ExcelExpr = expr_fn()
         shown = NULL_DISPLAY if value is None else rounded(value, decimals)
@@ -209,24 +210,27 @@ class Figures:
         res = self.r.get(scope, indicator_id)
         # Shares of, pulls on and contributions to 全市 are computed over 全市's sums too.
         over = (scope, ALL) if indicator(indicator_id).formula in OVER_ALL else (scope,)
-        return self._cell(over, res.value, lambda: self.xl.value(scope, indicator_id), res.decimals)
+        return self._cell(over, res.value, lambda: self.xl.value(scope, indicator_id), res.decimals, indicator_id)
 
     def diff(self, indicator_id: str, scope: str, reference: str) -> Cell:
         d = self.r.diff(indicator_id, scope, reference)
         return self._cell((scope, reference), d.value, lambda: self.xl.diff(indicator_id, scope, reference),
-                          d.decimals)
+                          d.decimals, indicator_id)
 
     def share(self, indicator_id: str, scope: str, of: str) -> Cell:
         d = self.r.share(indicator_id, scope, of)
-        return self._cell((scope, of), d.value, lambda: self.xl.share(indicator_id, scope, of), d.decimals)
+        return self._cell((scope, of), d.value, lambda: self.xl.share(indicator_id, scope, of), d.decimals,
+                          indicator_id)
 
     def pull(self, indicator_id: str, scope: str, of: str) -> Cell:
         d = self.r.pull(indicator_id, scope, of)
-        return self._cell((scope, of), d.value, lambda: self.xl.pull(indicator_id, scope, of), d.decimals)
+        return self._cell((scope, of), d.value, lambda: self.xl.pull(indicator_id, scope, of), d.decimals,
+                          indicator_id)
 
     def contribution(self, indicator_id: str, scope: str, of: str) -> Cell:
         d = self.r.contribution(indicator_id, scope, of)
-        return self._cell((scope, of), d.value, lambda: self.xl.contribution(indicator_id, scope, of), d.decimals)
+        return self._cell((scope, of), d.value, lambda: self.xl.contribution(indicator_id, scope, of), d.decimals,
+                          indicator_id)
 
     def growth(self, scope: str, growth_id: str) -> Cell:
         """A growth rate; value added's the bureau's official comparable-price rate when one is given
