@@ -56,13 +56,22 @@ def publication_notes(results: Results, disclosure, official=None, counties: boo
     """Every note, in order; `disclosure` the plan in force (its rule, what it withholds). Without
     `counties` the notes are of 全市, 战新 and the categories only (the report's subjects).
     `exact`: dominance shares as numbers — validate only, never in anything that can be published.
-    `options`: name command-line options (terminal notes, the summary's 发布前须知), never in the report
+    Value added's growth: the summary (with `counties`) shows it for 全市, 战新 and the categories; the
+    report for 战新 only. `options`: name command-line options (terminal notes, the summary's 发布前须知), never in the report
     or a table's footnotes."""
     out = []
     if results.classification == "industry-code":
         out.append(ESTIMATE + (ESTIMATE_OPTION if options else ""))
     if any(i.id == "value_added_growth" for i in results.computed):
-        out.append(official.note() if official is not None else VA_CURRENT + (VA_CURRENT_OPTION if options else ""))
+        if official is None:
+            out.append(VA_CURRENT + (VA_CURRENT_OPTION if options else ""))
+        else:  # the scopes this output gives value added's growth for, each with its basis
+            hidden = disclosure.withheld if disclosure is not None and disclosure.enabled else set()
+            shown = [ALL, SEI] + [s.scope for s in results.scopes if s.scope.startswith("sector:")] \
+                if counties else [SEI]
+            labels = {s.scope: s.label for s in results.scopes}
+            out.append(official.note({s: labels[s] for s in shown if s in labels and s not in hidden
+                                      and results.sums_of(s).enterprises > 0}))
     rule = disclosure.rule if disclosure is not None and disclosure.enabled else None
     withheld = disclosure.withheld if disclosure is not None and disclosure.enabled else set()
     out += dominance.notes(results, rule, withheld, counties, exact=exact, options=options)

@@ -97,7 +97,7 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
         "investment": None, "key_projects": [],
         # Value added's growth: the bureau's comparable-price rate when given, else computed at current prices.
         "va_official": Figure(official.get(SEI) if official and not sei_hidden else None, 1),
-        "va_source": official.source if official else "",
+        "va_source": official.sources.get(SEI, "") if official else "",
         "notes": publication_notes(results, disclosure, official, counties=False),
     }
     if ledger is not None:

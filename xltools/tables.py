@@ -277,9 +277,17 @@ TABLE1_ROWS = ("enterprises", "loss_enterprises", "loss_ratio", "loss_amount", "
 NO_DIFFERENCE = ("pull", "contribution")  # parts of 全市 themselves: 战新 minus 全市 means nothing
 
 
-def va_label(fig: Figures) -> str:
-    """What value added's growth is: the bureau's comparable-price rate, or computed at current prices."""
-    return "工业增加值(增速为可比价)" if fig.official is not None else "工业增加值(增速为现价)"
+def va_label(fig: Figures, scopes: list[str]) -> str:
+    """What value added's growth is in a table showing these scopes: the bureau's comparable-price rate
+    for all of them, computed at current prices for all, or (a file listing only some) 增速 whose basis
+    the note gives scope by scope."""
+    covered = fig.official.covers(va_scopes(fig, scopes)) if fig.official is not None else False
+    return {True: "工业增加值(增速为可比价)", False: "工业增加值(增速为现价)"}.get(covered, "工业增加值(增速口径见注)")
+
+
+def va_scopes(fig: Figures, scopes: list[str]) -> list[str]:
+    """The scopes of a table whose value-added growth is published."""
+    return [s for s in scopes if not fig.d.is_withheld(s) and fig.r.sums_of(s).enterprises > 0]
 
 
 def table1(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) -> Table:
@@ -294,7 +302,7 @@ def table1(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) 
             continue
         ind = indicator(iid)
         growth = growth_of(iid)
-        name = va_label(fig) if iid == "value_added" and fig.has(growth) else ind.name
+        name = va_label(fig, [ALL, SEI]) if iid == "value_added" and fig.has(growth) else ind.name
         row = [Cell(name, style="name"), Cell(ind.unit, style="unit"), fig.value(ALL, iid)]
         row.append(fig.growth(ALL, growth) if fig.has(growth) else blank())
         row.append(fig.value(SEI, iid))
@@ -312,7 +320,7 @@ def table1(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) 
     notes = ["注：1. 增长速度按可比口径计算（本期企业与其上年同期数据比较）。2. 战新产业比全市的差值：比率指标为指标值之差，"
              "总量指标为增长速度之差（百分点）。3. “—”表示不适用或无法计算（分母为0，或上年同期利润总额不大于0）。"
              "4. 拉动＝本范围增加额÷全市上年同期×100（百分点），贡献率＝本范围增加额÷全市增加额×100（%），全市没有增加时不计算贡献率。"
-             f"5. {va_note(fig)}"]
+             f"5. {va_note(fig, [ALL, SEI], labels)}"]
     note = fig.d.note(labels)
     if note:
         notes.append(note)
@@ -320,10 +328,16 @@ def table1(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) 
                  [26, 9, 12, 11, 12, 11, 12, 12, 8], notes)
 
 
-def va_note(fig: Figures) -> str:
-    from .notes import VA_CURRENT
+def va_note(fig: Figures, scopes: list[str], labels: dict[str, str]) -> str:
+    from .notes import VA_CURRENT, sentence
 
-    return fig.official.note() if fig.official is not None else VA_CURRENT
+    if fig.official is None:
+        return sentence(VA_CURRENT)
+    return sentence(fig.official.note({s: labels.get(s, s) for s in va_scopes(fig, scopes)}))
+
+
+def sector_scopes() -> list[str]:
+    return [SEI] + [f"sector:{n}" for n in category_names()]
 
 
 # ---------------------------------------------------------------- 表2
@@ -348,7 +362,7 @@ def _sector_columns(fig: Figures) -> list[tuple[str | None, str, object]]:
             cols.append((group, "对战新增长\n贡献率\n(%)", lambda s, t: blank() if t else fig.contribution(iid, s, SEI)))
 
     level("output_value", "工业总产值", True, False)
-    level("value_added", va_label(fig) if fig.has("value_added_growth") else "工业增加值", True, False)
+    level("value_added", va_label(fig, sector_scopes()) if fig.has("value_added_growth") else "工业增加值", True, False)
     level("revenue", "营业收入", False, False)
     level("total_profit", "利润总额", True, True)
     if fig.has("profit_margin"):
@@ -386,7 +400,7 @@ def table2(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) 
              "2. 各产业企业按《战略性新兴产业分类(2018)》划分，一个企业只归入一个产业。"
              "3. “—”表示不适用或无法计算。4. 拉动战新增长＝本产业增加额÷战新上年同期×100（百分点），"
              "贡献率＝本产业增加额÷战新增加额×100（%），战新没有增加时不计算贡献率。"
-             f"5. {va_note(fig)}"]
+             f"5. {va_note(fig, sector_scopes(), labels)}"]
     note = fig.d.note(labels)
     if note:
         notes.append(note)
