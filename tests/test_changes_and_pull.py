@@ -115,7 +115,8 @@ def test_official_comparable_price_growth_replaces_it_naming_its_source(tmp_path
     from workbook_reading import values
 
     va = tmp_path / "va.csv"
-    va.write_text("范围,增速,来源\n全市,6.5,市统计局2022年统计公报\n战新,9.8,\n新材料,10.2,\n", encoding="utf-8")
+    va.write_text("范围,增速,来源\n全市,6.5,市统计局2022年统计公报\n战新,9.8,市统计局2022年统计公报\n新材料,10.2,\n",
+                  encoding="utf-8")
     out = tmp_path / "v.xlsx"
     assert run_cli("summary", "-o", out, "--va-growth", va).returncode == 0
     grids = values(out)
@@ -123,9 +124,12 @@ def test_official_comparable_price_growth_replaces_it_naming_its_source(tmp_path
     assert row[3] == 6.5 and row[5] == 9.8 and row[7] == 3.3
     t2 = grids["表2"]
     material = next(r for r in t2 if r[0] == "新材料产业")
-    col = t2[3].index("同比增长\n(%)", t2[2].index("工业增加值(增速为可比价)"))
+    # Only one category is listed: 表2 says 增速口径见注, and the note names each basis and source.
+    col = t2[3].index("同比增长\n(%)", t2[2].index("工业增加值(增速口径见注)"))
     assert material[col] == 10.2
-    assert any("取自市统计局2022年统计公报" in str(r[0]) for r in grids["说明"])
+    notes = " ".join(str(r[0]) for r in grids["说明"])
+    assert "全市规模以上工业、战略性新兴产业为可比价增速（来源：市统计局2022年统计公报）" in notes
+    assert "新材料产业为可比价增速（来源：va.csv（未注明来源））" in notes
     report = run_cli("report", "--va-growth", va).stdout
     assert "按可比价计算同比增长9.8%（市统计局2022年统计公报）" in report
 

@@ -56,12 +56,36 @@ def test_listed_but_published_without_the_option(tmp_path):
     grid = values(out)["表2"]
     assert isinstance(row_of(grid, "新能源汽车产业")[1], (int, float))  # published
     notes = text_of(values(out)["说明"])
-    assert f"新能源汽车产业：工业总产值最大1家占{nev_share()}%" in notes and "--dominance 1,85" in notes
-    proc = run_cli("validate", src)
+    # Published: over the rule, never a share (the largest 2's minus the largest 1's, times the published
+    # total, would be the second enterprise's figure).
+    assert "新能源汽车产业工业总产值、营业收入、利润总额最大1家企业占比超过85%" in notes
+    assert "最大2家" not in notes and f"{nev_share()}%" not in notes
+    assert "--dominance 1,85" in notes  # 发布前须知: addressed to the statistician
+    proc = run_cli("validate", src)  # internal: the exact shares
     assert proc.returncode == 0 and f"新能源汽车产业：工业总产值最大1家占{nev_share()}%" in proc.stdout
     proc = run_cli("report", src)
-    assert proc.returncode == 0 and f"新能源汽车产业：工业总产值最大1家占{nev_share()}%" in proc.stdout
-    assert "--dominance 1,85" in proc.stdout
+    assert proc.returncode == 0 and "新能源汽车产业工业总产值、营业收入、利润总额最大1家企业占比超过85%。" in proc.stdout
+    assert "最大2家" not in proc.stdout and nev_share() not in proc.stdout and "--" not in proc.stdout
+    table = run_cli("indicators", src).stdout
+    assert "最大2家" not in table and nev_share() not in table and "--dominance 1,85" in table
+    doc = json.loads(run_cli("indicators", src, "--format", "json").stdout)
+    assert not any("最大2家" in n or "--" in n for n in doc["notes"])
+
+
+def test_no_share_of_a_total_under_the_option(tmp_path):
+    # 全市 dominated by one enterprise of 新能源汽车产业, which the rule withholds: a 全市 share times the
+    # published 全市 total would give the withheld category's leading enterprise.
+    spec = [("新材料产业", [100, 110, 120, 130]), ("新能源汽车产业", [90000, 100, 120]), ("", [300, 310, 320])]
+    src = source(tmp_path, spec)
+    out = tmp_path / "s.xlsx"
+    assert run_cli("summary", src, "-o", out, "--dominance", "1,85").returncode == 0
+    notes = text_of(values(out)["说明"])
+    assert "全市规模以上工业" in notes and "最大1家企业占比超过85%" in notes
+    assert "最大1家占" not in notes and "最大2家" not in notes
+    report = run_cli("report", src, "--dominance", "1,85").stdout
+    assert "最大1家占" not in report and "最大2家" not in report and "--" not in report
+    for sheet in ("表1", "表2"):  # footnotes: no options, no shares
+        assert "--" not in text_of(values(out)[sheet]) and "最大1家占" not in text_of(values(out)[sheet])
 
 
 def test_withheld_under_the_option_with_secondary_protection(tmp_path):

@@ -106,7 +106,10 @@ def test_suppressed_categories_are_never_described_with_numbers(tmp_path):
     for sentence in re.split(r"[。；]", text):
         if "生物" in sentence or "新能源" in sentence:
             assert not re.search(r"\d", sentence), sentence
-    assert "生物产业、新能源产业企业数较少，按《统计法》规定不公布分产业数据" in text
+    # 生物 (2 enterprises) is below the threshold; 新能源 (4) is withheld so that 生物 cannot be computed:
+    # a report says only that the law withholds it.
+    assert "生物产业企业数较少，按《统计法》规定不公布分产业数据" in text
+    assert "新能源产业的数据按《统计法》规定不予公布" in text and "新能源产业企业数较少" not in text
     assert "新材料产业营业收入利润率" in text
     assert "生物产业营业收入利润率" in text_for(tmp_path, rows, enabled=False)
 
@@ -188,3 +191,30 @@ def test_report_output_errors(tmp_path):
     assert not (tmp_path / "r.txt").exists()
     out = tmp_path / "r.md"
     assert run_cli("report", "-o", out).returncode == 0 and out.read_text(encoding="utf-8").startswith("# 2022年")
+
+
+def test_withheld_categories_named_with_their_reason(tmp_path):
+    from test_dominance import SPEC, source
+
+    spec = SPEC + [("生物产业", [50, 60])]
+    src = source(tmp_path, spec)
+    text = run_cli("report", src, "--dominance", "1,85").stdout
+    # 生物产业 has 2 enterprises; 新能源汽车 is dominated; the third is withheld to protect it.
+    assert "生物产业企业数较少，按《统计法》规定不公布分产业数据。" in text
+    law = re.search(r"([^。]*)的数据按《统计法》规定不予公布。", text).group(1)
+    assert "新能源汽车产业" in law and "生物产业" not in law
+    assert "新能源汽车产业企业数较少" not in text and "各领域企业数较少" not in text
+    assert "分产业看，" in text  # some categories are published, and said to be
+
+
+def test_falling_output_lowers_the_growth(tmp_path):
+    from test_dominance import HEAD, rows
+
+    data = rows([("新材料产业", [1000, 1100, 1200]), ("新能源产业", [700, 650, 600]), ("", [2000, 2100, 1900])])
+    for r in data:
+        if r[2]:
+            r[4] = r[3] * 1.2  # 战新's output falls
+    src = write_csv(tmp_path / "2022年1-12月.csv", [HEAD, *data])
+    text = run_cli("report", src).stdout
+    assert re.search(r"战新产业拉低全市规模以上工业总产值增速\d+\.\d个百分点", text), text
+    assert "下拉" not in text

@@ -148,12 +148,14 @@ def _dominance(ctx, param, value):
 def dominance_option(fn):
     return click.option("--dominance", metavar="N,K", callback=_dominance,
                         help="支配性规则：最大N家企业占某总量（总产值、增加值、营业收入、利润总额绝对值）超过K%的范围不公布，"
-                             "如 1,85；加 ,all 时全市和战新合计也按此规则（如 1,85,all）。默认只在说明中列出。")(fn)
+                             "如 1,85；加 ,all 时全市和战新合计也按此规则（如 1,85,all）。不给出时只提示哪些范围超过 1,85，照常公布。")(fn)
 
 
 def va_growth_option(fn):
     return click.option("--va-growth", "va_growth", metavar="F", type=click.Path(dir_okay=False),
-                        help="官方可比价工业增加值增速表（CSV：范围, 增速, 可选 来源）；给出时表1、表2和报告用它代替现价增速。")(fn)
+                        help="官方可比价工业增加值增速表：CSV（UTF-8 或 GBK）、.xlsx 或 .xls，第一行为列名“范围”“增速”（%），"
+                             "可选“来源”；范围写 全市、战新（或 战略性新兴产业）或产业全称（如 新材料产业）。"
+                             "表1、表2和报告中列出的范围用它代替现价增速，未列出的范围仍为现价增速，注中逐一说明。")(fn)
 
 
 @main.command(context_settings=CONTEXT)

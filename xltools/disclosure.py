@@ -27,6 +27,7 @@ from .dominance import TOTALS, Rule, dominated, members, sensitive_scopes
 from .indicators import ALL, SEI, Results
 
 DEFAULT_THRESHOLD = 3
+LOSS_FIGURES = ("loss_amount",)   # figures of the loss-makers alone: withheld when they are too few
 EXACT_TEST_CELLS = 200_000
 
 
@@ -46,9 +47,19 @@ class Disclosure:
     primary: set[str] = field(default_factory=set)
     rule: Rule | None = None                             # the dominance rule in force, if any
     dominated: set[str] = field(default_factory=set)     # primary cells by the dominance rule
+    loss_withheld: set[str] = field(default_factory=set)  # scopes whose 亏损企业亏损额 alone is withheld
 
     def is_withheld(self, scope: str) -> bool:
         return scope in self.withheld
+
+    def is_figure_withheld(self, scope: str, indicator_id: str) -> bool:
+        """A scope's figure: the whole scope withheld, or its loss amount held by too few loss-makers."""
+        return scope in self.withheld or (indicator_id in LOSS_FIGURES and scope in self.loss_withheld)
+
+    def reason(self, scope: str, enterprises: int) -> str:
+        """Why a withheld scope is withheld, as a report may say it: too few enterprises, or (secondary
+        protection, dominance) only that the law says so — saying why would itself reveal something."""
+        return "企业数较少" if 0 < enterprises < self.threshold else "按统计法规定不予公布"
 
     def note(self, labels: dict[str, str]) -> str | None:
         """labels: scope id -> label, in table order. The line under a table. Primary and secondary cells are not told apart: saying which
@@ -61,12 +72,17 @@ class Disclosure:
         if self.withheld:
             names = [label for scope, label in labels.items() if scope in self.withheld]
             text += "本期不公布：" + "、".join(names) + "。"
+        if self.loss_withheld - self.withheld:
+            text += (f"亏损企业少于{self.threshold}家的范围（以及可由合计数推算出其亏损额的范围）不公布亏损企业亏损额：" +
+                     "、".join(label for scope, label in labels.items()
+                              if scope in self.loss_withheld and scope not in self.withheld) + "。")
         return text
 
 
-def relations(results: Results) -> list[list[Term]]:
-    """The additive relations among the published scopes: parent first, then parts, then the remainder."""
-    n = {s.scope: s.enterprises for s in results.scopes}
+def relations(results: Results, count=lambda s: s.enterprises) -> list[list[Term]]:
+    """The additive relations among the published scopes: parent first, then parts, then the remainder.
+    `count`: the enterprises a term holds (all of them, or the loss-makers for the loss amount)."""
+    n = {s.scope: count(s) for s in results.scopes}
     out = []
 
     def relation(parent: str, parts: list[str]) -> None:
@@ -173,6 +189,7 @@ def plan(results: Results, *, enabled: bool = True, threshold: int = DEFAULT_THR
         d.dominated = sensitive_scopes(results, dominance) - d.primary
         d.primary |= d.dominated
     d.withheld = set(d.primary)
+    d.loss_withheld = _loss_plan(results, d)
     rels = relations(results)
     n = {s.scope: s.enterprises for s in results.scopes}
     while True:
@@ -193,6 +210,19 @@ def plan(results: Results, *, enabled: bool = True, threshold: int = DEFAULT_THR
         breaking = [c for c in candidates
                     if not Span([s for s in published if s != c], groups).contains(members)]
         d.withheld.add(breaking[0] if breaking else candidates[0])
+
+
+def _loss_plan(results: Results, d: Disclosure) -> set[str]:
+    """Scopes whose 亏损企业亏损额 is withheld: 1 to threshold−1 loss-makers, then by the relations (counted in
+    loss-makers) whatever would give such a scope's loss by subtraction. Scopes withheld whole are hidden
+    terms too (the final plan only adds to them, which hides more)."""
+    loss = Disclosure(True, d.threshold)
+    loss.withheld = {s.scope for s in results.scopes if 0 < s.loss_enterprises < d.threshold}
+    if not loss.withheld:
+        return set()
+    loss.withheld |= d.primary
+    _secondary_by_relations(loss, relations(results, lambda s: s.loss_enterprises), d.threshold, results)
+    return loss.withheld - d.primary
 
 
 def _exact_test_fits(results: Results) -> bool:

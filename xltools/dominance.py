@@ -94,7 +94,12 @@ class Finding:
     label: str
     shares: list[tuple[str, float, float | None]]   # (magnitude, largest 1 %, largest 2 %) over the rule
 
-    def text(self, rule: Rule) -> str:
+    def text(self, rule: Rule, exact: bool = True) -> str:
+        """Exact shares (validate, internal) or only that the scope is over the rule (anything published:
+        the largest 2's share minus the largest 1's, times a published total, is the second enterprise)."""
+        if not exact:
+            what = "、".join(MAGNITUDE_NAMES[m].replace("(绝对值)", "") for m, _, _ in self.shares)
+            return f"{self.label}{what}最大{rule.n}家企业占比超过{rule.k:g}%"
         parts = "、".join(f"{MAGNITUDE_NAMES[m]}最大1家占{one:.1f}%" + (f"、最大2家占{two:.1f}%" if two is not None else "")
                          for m, one, two in self.shares)
         return f"{self.label}：{parts}"
@@ -116,17 +121,24 @@ def findings(results: Results, rule: Rule = DEFAULT, withheld: set[str] = frozen
     return out
 
 
-def notes(results: Results, rule: Rule | None, withheld: set[str], counties: bool = True) -> list[str]:
+def notes(results: Results, rule: Rule | None, withheld: set[str], counties: bool = True, *,
+          exact: bool = False, options: bool = False) -> list[str]:
     """What every output says about dominance: the scopes over the rule that are published, and how to
-    withhold them. With a rule in force only the totals it did not test can remain."""
+    withhold them. With a rule in force only the totals it did not test can remain. `exact`: the shares
+    themselves (validate only: internal); `options`: name the command-line options (terminal notes)."""
     shown = rule or DEFAULT
     found = findings(results, shown, withheld, counties)
     if not found:
         return []
-    lines = [f"支配性检查（{shown.words}）：" + "；".join(f.text(shown) for f in found) + "。"]
-    if rule is None:
-        lines.append(f"这些范围虽企业数不少，但公布其数据实际上公布了最大企业的数据；如需不公布，使用 {DEFAULT.option}"
-                     f"（全市和战新合计也不公布时用 {Rule(DEFAULT.n, DEFAULT.k, True).option}）。")
+    if exact:
+        lines = [f"支配性检查（{shown.words}）：" + "；".join(f.text(shown) for f in found) + "。"]
     else:
-        lines.append(f"全市和战新合计按规定照常公布；如也不公布，使用 {Rule(rule.n, rule.k, True).option}。")
+        lines = ["支配性检查：" + "；".join(f.text(shown, exact=False) for f in found) + "。"]
+    if rule is None:
+        how = (f"如需不公布，使用 {DEFAULT.option}（全市和战新合计也不公布时用 {Rule(DEFAULT.n, DEFAULT.k, True).option}）"
+               if options else "对外公布前请按数据保密规定审核")
+        lines.append(f"这些范围虽企业数不少，但公布其数据实际上公布了最大企业的数据；{how}。")
+    else:
+        how = f"；如也不公布，使用 {Rule(rule.n, rule.k, True).option}" if options else ""
+        lines.append(f"全市和战新合计按规定照常公布{how}。")
     return lines

@@ -9,8 +9,16 @@ from .rounding import display
 
 NEW_ENTERPRISE_MOVE = 0.1   # percentage points of a growth rate
 ESTIMATE = ("战新产业按行业代码估算：对照表不完整，部分只有一部分属于战新产业的行业已全部计入，结果为估算；"
-            "正式口径请用 --sei-list 提供战新企业名录")
-VA_CURRENT = "工业增加值增速按企业现价数据计算（现价），不是国家统计局公布的可比价增速；可用 --va-growth 提供官方可比价增速"
+            "正式口径应按战新企业名录划分")
+ESTIMATE_OPTION = "（可用 --sei-list 提供名录）"
+VA_CURRENT = "工业增加值增速按企业现价数据计算（现价），不是国家统计局公布的可比价增速"
+VA_CURRENT_OPTION = "；可用 --va-growth 提供官方可比价增速"
+
+
+def sentence(text: str) -> str:
+    """A note ends with 。 (once)."""
+    text = text.rstrip()
+    return text if text.endswith(("。", "）。")) else text.rstrip("；，") + "。"
 
 
 def new_enterprise_notes(results: Results, withheld: set[str] = frozenset(), threshold: int = 3,
@@ -43,17 +51,30 @@ def new_enterprise_notes(results: Results, withheld: set[str] = frozenset(), thr
     return out
 
 
-def publication_notes(results: Results, disclosure, official=None, counties: bool = True) -> list[str]:
+def publication_notes(results: Results, disclosure, official=None, counties: bool = True, *,
+                      exact: bool = False, options: bool = False) -> list[str]:
     """Every note, in order; `disclosure` the plan in force (its rule, what it withholds). Without
-    `counties` the notes are of 全市, 战新 and the categories only (the report's subjects)."""
+    `counties` the notes are of 全市, 战新 and the categories only (the report's subjects).
+    `exact`: dominance shares as numbers — validate only, never in anything that can be published.
+    Value added's growth: the summary (with `counties`) shows it for 全市, 战新 and the categories; the
+    report for 战新 only. `options`: name command-line options (terminal notes, the summary's 发布前须知), never in the report
+    or a table's footnotes."""
     out = []
     if results.classification == "industry-code":
-        out.append(ESTIMATE)
+        out.append(ESTIMATE + (ESTIMATE_OPTION if options else ""))
     if any(i.id == "value_added_growth" for i in results.computed):
-        out.append(official.note() if official is not None else VA_CURRENT)
+        if official is None:
+            out.append(VA_CURRENT + (VA_CURRENT_OPTION if options else ""))
+        else:  # the scopes this output gives value added's growth for, each with its basis
+            hidden = disclosure.withheld if disclosure is not None and disclosure.enabled else set()
+            shown = [ALL, SEI] + [s.scope for s in results.scopes if s.scope.startswith("sector:")] \
+                if counties else [SEI]
+            labels = {s.scope: s.label for s in results.scopes}
+            out.append(official.note({s: labels[s] for s in shown if s in labels and s not in hidden
+                                      and results.sums_of(s).enterprises > 0}))
     rule = disclosure.rule if disclosure is not None and disclosure.enabled else None
     withheld = disclosure.withheld if disclosure is not None and disclosure.enabled else set()
-    out += dominance.notes(results, rule, withheld, counties)
+    out += dominance.notes(results, rule, withheld, counties, exact=exact, options=options)
     threshold = disclosure.threshold if disclosure is not None else 3
     out += new_enterprise_notes(results, withheld, threshold, counties)
-    return out
+    return [sentence(n) for n in out]

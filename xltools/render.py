@@ -27,7 +27,7 @@ def marked(results: Results, disclosure: Disclosure | None, keep_values: bool) -
     over_all = {i.id for i in results.computed if i.formula in OVER_ALL}
     for r in results.results:
         d = r.as_dict()
-        d["withheld"] = disclosure is not None and (disclosure.is_withheld(r.scope) or (
+        d["withheld"] = disclosure is not None and (disclosure.is_figure_withheld(r.scope, r.indicator) or (
             r.indicator in over_all and disclosure.is_withheld(ALL)))
         if d["withheld"] and not keep_values:
             d["value"], d["display"] = None, WITHHELD_DISPLAY
@@ -38,7 +38,8 @@ def marked(results: Results, disclosure: Disclosure | None, keep_values: bool) -
 def render_indicators(results: Results, fmt: str, disclosure: Disclosure | None = None,
                       keep_values: bool = False) -> str:
     rows = marked(results, disclosure, keep_values)
-    notes = publication_notes(results, disclosure)
+    # The terminal table may name options; a JSON or CSV file may be passed on: no options there.
+    notes = publication_notes(results, disclosure, options=fmt == "table")
     if fmt == "json":
         doc = results.to_json()
         doc["results"] = rows
@@ -105,8 +106,8 @@ def table(results: Results, disclosure: Disclosure | None = None, keep_values: b
     p = results.period
     hidden = disclosure.is_withheld if disclosure is not None else (lambda scope: False)
 
-    def shown(scope: str, text: str) -> str:
-        if not hidden(scope):
+    def shown(scope: str, text: str, iid: str = "") -> str:
+        if not hidden(scope) and not (iid and disclosure is not None and disclosure.is_figure_withheld(scope, iid)):
             return text
         return f"{text}*" if keep_values else WITHHELD_DISPLAY
 
@@ -117,8 +118,8 @@ def table(results: Results, disclosure: Disclosure | None = None, keep_values: b
         diff = "" if ind.additive or ind.formula in NO_DIFFERENCE else d.display
         if diff and (hidden(ALL) or hidden(SEI)):
             diff = shown(SEI if hidden(SEI) else ALL, diff)
-        rows.append([ind.name, ind.unit, shown(ALL, results.get(ALL, ind.id).display),
-                     shown(SEI, results.get(SEI, ind.id).display), f"{diff} {d.unit}".strip() if diff else ""])
+        rows.append([ind.name, ind.unit, shown(ALL, results.get(ALL, ind.id).display, ind.id),
+                     shown(SEI, results.get(SEI, ind.id).display, ind.id), f"{diff} {d.unit}".strip() if diff else ""])
     out += _grid(["指标", "单位", "全市规上工业", "战略性新兴产业", "战新 − 全市"], rows, right_from=2)
     key = [i for i in ("enterprises", "output_value", "output_value_growth", "value_added", "revenue",
                        "total_profit", "total_profit_growth", "profit_margin") if any(c.id == i for c in results.computed)]
@@ -127,14 +128,14 @@ def table(results: Results, disclosure: Disclosure | None = None, keep_values: b
     sectors = [s for s in results.scopes if s.scope.startswith("sector:")]
     srows = []
     for s in sectors:
-        row = [s.label] + [shown(s.scope, results.get(s.scope, i).display) for i in key]
+        row = [s.label] + [shown(s.scope, results.get(s.scope, i).display, i) for i in key]
         share = results.share(size, s.scope, SEI)
         srows.append(row + [shown(s.scope if hidden(s.scope) else SEI, share.display)])
     share_name = f"{_SHARE_NAMES[size]}占战新比重%"
     out += ["", "分领域："] + _grid(["领域"] + [names[i] for i in key] + [share_name], srows)
     counties = [s for s in results.scopes if s.scope.startswith("county:")]
     if counties:
-        crow = [[s.label] + [shown(s.scope, results.get(s.scope, i).display) for i in key] for s in counties]
+        crow = [[s.label] + [shown(s.scope, results.get(s.scope, i).display, i) for i in key] for s in counties]
         out += ["", "分县区："] + _grid(["县区"] + [names[i] for i in key], crow)
     if results.warnings:
         out += ["", "说明："] + [f"  {w}" for w in results.warnings]

@@ -86,18 +86,25 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
     structure = [s for s in sectors if s["share"]][:3]
     profit_leaders = sorted([s for s in sectors if s["profit_share"].value and s["profit_share"].value > 0],
                             key=lambda s: -s["profit_share"].value)[:2]
+    # Withheld categories by the reason a report may give: too few enterprises, or only that the law says so
+    # (secondary protection, dominance: why would itself reveal something). 战新 withheld hides them all.
     withheld = [n for n in category_names()
-                if hidden(f"sector:{n}") and results.sums_of(f"sector:{n}").enterprises > 0]
+                if (hidden(f"sector:{n}") or sei_hidden) and results.sums_of(f"sector:{n}").enterprises > 0]
+    reason = {n: disclosure.reason(f"sector:{n}", results.sums_of(f"sector:{n}").enterprises) for n in withheld}
     ctx = {
         "when": when(results), "city": city, "all_label": ALL_LABEL,
         "sei": Scope(results, SEI, sei_hidden), "all": Scope(results, ALL, hidden(ALL)),
         "gap": Gaps(results, SEI, ALL, sei_hidden), "profit_words": "" if sei_hidden else _profit_words(results, SEI),
         "sectors": sectors, "structure": structure, "profit_leaders": profit_leaders, "withheld": withheld,
+        "withheld_few": [n for n in withheld if reason[n] == "企业数较少"],
+        "withheld_law": [n for n in withheld if reason[n] != "企业数较少"],
+        "sei_reason": disclosure.reason(SEI, results.sums_of(SEI).enterprises)
+        if hidden(SEI) else disclosure.reason(ALL, results.sums_of(ALL).enterprises),
         "structure_what": "增加值" if size == "value_added" else "工业总产值",
         "investment": None, "key_projects": [],
         # Value added's growth: the bureau's comparable-price rate when given, else computed at current prices.
         "va_official": Figure(official.get(SEI) if official and not sei_hidden else None, 1),
-        "va_source": official.source if official else "",
+        "va_source": official.sources.get(SEI, "") if official else "",
         "notes": publication_notes(results, disclosure, official, counties=False),
     }
     if ledger is not None:

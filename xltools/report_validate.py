@@ -65,5 +65,5 @@ def publication_lines(data: BureauData) -> list[str]:
     from .notes import publication_notes
 
     results = xltools.compute(data)
-    notes = publication_notes(results, plan(results))
+    notes = publication_notes(results, plan(results), exact=True, options=True)
     return ["发布前提示："] + ["  · " + n for n in notes] if notes else []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .disclosure import Disclosure
+from .disclosure import LOSS_FIGURES, Disclosure
 from .errors import column_letter
 from .indicators import ALL, DIFF_UNITS, SEI, ExcelExpr, ExcelFormulas, Results, column_label, indicator, indicators
 from .rounding import NULL_DISPLAY, WITHHELD_DISPLAY, rounded
@@ -136,7 +136,8 @@ class Sums:
             + [Header(0, 2 + i, 0, 2 + i, _sum_label(k)) for i, k in enumerate(self.keys)],
             1,
             [[Cell(s.label, style="name"), Cell(s.scope, style="text")]
-             + [Cell(_sum_value(s, k), style="sum") for k in self.keys] for s in self.scopes],
+             + [Cell(WITHHELD_DISPLAY) if k in LOSS_FIGURES and disclosure.is_figure_withheld(s.scope, k)
+                else Cell(_sum_value(s, k), style="sum") for k in self.keys] for s in self.scopes],
             [24, 30] + [14] * len(self.keys),
             notes=["本表是表1—表3全部公式的计算依据：每个指标都是对本表单元格的公式。只含公布的范围；"
                    "按规定不公布的范围，其合计数不在本文件中。平均用工人数单位为人。"],
@@ -196,8 +197,8 @@ class Figures:
     def has(self, indicator_id: str | None) -> bool:
         return indicator_id is not None and indicator_id in self.computed
 
-    def _cell(self, scopes: tuple[str, ...], value, expr_fn, decimals: int) -> Cell:
-        if any(self.d.is_withheld(s) for s in scopes):
+    def _cell(self, scopes: tuple[str, ...], value, expr_fn, decimals: int, indicator_id: str = "") -> Cell:
+        if any(self.d.is_figure_withheld(s, indicator_id) for s in scopes):
             return Cell(WITHHELD_DISPLAY)
         expr: ExcelExpr = expr_fn()
         shown = NULL_DISPLAY if value is None else rounded(value, decimals)
@@ -209,24 +210,27 @@ class Figures:
         res = self.r.get(scope, indicator_id)
         # Shares of, pulls on and contributions to 全市 are computed over 全市's sums too.
         over = (scope, ALL) if indicator(indicator_id).formula in OVER_ALL else (scope,)
-        return self._cell(over, res.value, lambda: self.xl.value(scope, indicator_id), res.decimals)
+        return self._cell(over, res.value, lambda: self.xl.value(scope, indicator_id), res.decimals, indicator_id)
 
     def diff(self, indicator_id: str, scope: str, reference: str) -> Cell:
         d = self.r.diff(indicator_id, scope, reference)
         return self._cell((scope, reference), d.value, lambda: self.xl.diff(indicator_id, scope, reference),
-                          d.decimals)
+                          d.decimals, indicator_id)
 
     def share(self, indicator_id: str, scope: str, of: str) -> Cell:
         d = self.r.share(indicator_id, scope, of)
-        return self._cell((scope, of), d.value, lambda: self.xl.share(indicator_id, scope, of), d.decimals)
+        return self._cell((scope, of), d.value, lambda: self.xl.share(indicator_id, scope, of), d.decimals,
+                          indicator_id)
 
     def pull(self, indicator_id: str, scope: str, of: str) -> Cell:
         d = self.r.pull(indicator_id, scope, of)
-        return self._cell((scope, of), d.value, lambda: self.xl.pull(indicator_id, scope, of), d.decimals)
+        return self._cell((scope, of), d.value, lambda: self.xl.pull(indicator_id, scope, of), d.decimals,
+                          indicator_id)
 
     def contribution(self, indicator_id: str, scope: str, of: str) -> Cell:
         d = self.r.contribution(indicator_id, scope, of)
-        return self._cell((scope, of), d.value, lambda: self.xl.contribution(indicator_id, scope, of), d.decimals)
+        return self._cell((scope, of), d.value, lambda: self.xl.contribution(indicator_id, scope, of), d.decimals,
+                          indicator_id)
 
     def growth(self, scope: str, growth_id: str) -> Cell:
         """A growth rate; value added's the bureau's official comparable-price rate when one is given
@@ -273,9 +277,17 @@ TABLE1_ROWS = ("enterprises", "loss_enterprises", "loss_ratio", "loss_amount", "
 NO_DIFFERENCE = ("pull", "contribution")  # parts of 全市 themselves: 战新 minus 全市 means nothing
 
 
-def va_label(fig: Figures) -> str:
-    """What value added's growth is: the bureau's comparable-price rate, or computed at current prices."""
-    return "工业增加值(增速为可比价)" if fig.official is not None else "工业增加值(增速为现价)"
+def va_label(fig: Figures, scopes: list[str]) -> str:
+    """What value added's growth is in a table showing these scopes: the bureau's comparable-price rate
+    for all of them, computed at current prices for all, or (a file listing only some) 增速 whose basis
+    the note gives scope by scope."""
+    covered = fig.official.covers(va_scopes(fig, scopes)) if fig.official is not None else False
+    return {True: "工业增加值(增速为可比价)", False: "工业增加值(增速为现价)"}.get(covered, "工业增加值(增速口径见注)")
+
+
+def va_scopes(fig: Figures, scopes: list[str]) -> list[str]:
+    """The scopes of a table whose value-added growth is published."""
+    return [s for s in scopes if not fig.d.is_withheld(s) and fig.r.sums_of(s).enterprises > 0]
 
 
 def table1(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) -> Table:
@@ -290,7 +302,7 @@ def table1(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) 
             continue
         ind = indicator(iid)
         growth = growth_of(iid)
-        name = va_label(fig) if iid == "value_added" and fig.has(growth) else ind.name
+        name = va_label(fig, [ALL, SEI]) if iid == "value_added" and fig.has(growth) else ind.name
         row = [Cell(name, style="name"), Cell(ind.unit, style="unit"), fig.value(ALL, iid)]
         row.append(fig.growth(ALL, growth) if fig.has(growth) else blank())
         row.append(fig.value(SEI, iid))
@@ -308,7 +320,7 @@ def table1(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) 
     notes = ["注：1. 增长速度按可比口径计算（本期企业与其上年同期数据比较）。2. 战新产业比全市的差值：比率指标为指标值之差，"
              "总量指标为增长速度之差（百分点）。3. “—”表示不适用或无法计算（分母为0，或上年同期利润总额不大于0）。"
              "4. 拉动＝本范围增加额÷全市上年同期×100（百分点），贡献率＝本范围增加额÷全市增加额×100（%），全市没有增加时不计算贡献率。"
-             f"5. {va_note(fig)}"]
+             f"5. {va_note(fig, [ALL, SEI], labels)}"]
     note = fig.d.note(labels)
     if note:
         notes.append(note)
@@ -316,10 +328,16 @@ def table1(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) 
                  [26, 9, 12, 11, 12, 11, 12, 12, 8], notes)
 
 
-def va_note(fig: Figures) -> str:
-    from .notes import VA_CURRENT
+def va_note(fig: Figures, scopes: list[str], labels: dict[str, str]) -> str:
+    from .notes import VA_CURRENT, sentence
 
-    return fig.official.note() if fig.official is not None else VA_CURRENT
+    if fig.official is None:
+        return sentence(VA_CURRENT)
+    return sentence(fig.official.note({s: labels.get(s, s) for s in va_scopes(fig, scopes)}))
+
+
+def sector_scopes() -> list[str]:
+    return [SEI] + [f"sector:{n}" for n in category_names()]
 
 
 # ---------------------------------------------------------------- 表2
@@ -344,7 +362,7 @@ def _sector_columns(fig: Figures) -> list[tuple[str | None, str, object]]:
             cols.append((group, "对战新增长\n贡献率\n(%)", lambda s, t: blank() if t else fig.contribution(iid, s, SEI)))
 
     level("output_value", "工业总产值", True, False)
-    level("value_added", va_label(fig) if fig.has("value_added_growth") else "工业增加值", True, False)
+    level("value_added", va_label(fig, sector_scopes()) if fig.has("value_added_growth") else "工业增加值", True, False)
     level("revenue", "营业收入", False, False)
     level("total_profit", "利润总额", True, True)
     if fig.has("profit_margin"):
@@ -382,7 +400,7 @@ def table2(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) 
              "2. 各产业企业按《战略性新兴产业分类(2018)》划分，一个企业只归入一个产业。"
              "3. “—”表示不适用或无法计算。4. 拉动战新增长＝本产业增加额÷战新上年同期×100（百分点），"
              "贡献率＝本产业增加额÷战新增加额×100（%），战新没有增加时不计算贡献率。"
-             f"5. {va_note(fig)}"]
+             f"5. {va_note(fig, sector_scopes(), labels)}"]
     note = fig.d.note(labels)
     if note:
         notes.append(note)
@@ -515,7 +533,7 @@ def notes_table(results: Results, disclosure: Disclosure, info: SourceInfo, shee
     note = disclosure.note(labels)
     para(note if note else "本表未做数据保密处理（使用了 --no-suppress），不得对外公布。")
     section("六、发布前须知")
-    for line in publication_notes(results, disclosure, official):
+    for line in publication_notes(results, disclosure, official, options=True):
         para(line)
     if results.warnings:
         section("七、提示")
