@@ -39,6 +39,22 @@ def test_readme_cli_reference_is_generated():
     assert f"{docs['START']}\n{docs['reference']()}\n{docs['END']}" in _readme()
 
 
+def test_readme_cli_reference_is_what_the_commands_print():
+    """Each help block in the README is what `xltools <command> -h` prints in a 100-column terminal."""
+    import re
+    import subprocess
+
+    readme = _readme()
+    section = readme[readme.index("<!-- cli:start -->"):readme.index("<!-- cli:end -->")]
+    blocks = re.findall(r"#### `xltools((?: [a-z]+)*) -h`\n\n```\n(.*?)\n```", section, re.S)
+    assert len(blocks) >= 10
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", COLUMNS="100")
+    for path, shown in blocks:
+        printed = subprocess.run([sys.executable, "-m", "xltools", *path.split(), "-h"], capture_output=True,
+                                 text=True, encoding="utf-8", env=env, check=True).stdout
+        assert shown == printed.rstrip("\n"), path
+
+
 def _block_after(readme: str, marker: str) -> str:
     start = readme.index("```\n", readme.index(marker)) + 4
     return readme[start:readme.index("```", start)]
