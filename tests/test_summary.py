@@ -258,3 +258,21 @@ def test_printed_at_9_points_or_more_with_headers_repeated(tmp_path, libreoffice
         assert len(table2) >= 2  # 表2 over pages across, 产业类别 and the categories on each
         overview = [t for t in texts if "重点投资项目进度总览" in t]
         assert len(overview) >= 2 and all("镍冶炼系统提质增效升级改造项目" in t for t in overview)
+    table2 = [t for t in texts if "产业类别" in t and "战略性新兴产业合计" in t and "新材料产业" in t]
+    table3 = [t for t in texts if "县区" in t and "全市" in t and "镍都区" in t]
+    assert table2 and table3
+    for page in table2:  # whole groups on each page: a group header over every group's first column 本期
+        groups = [w for w in page.split() if plain(w) in LEVEL or w == "营业收入利润率"]
+        assert len(groups) == page.split().count("本期"), page
+    for page in table3:
+        groups = [w for w in page.split() if w in ("规模以上工业", "其中：战略性新兴产业")]
+        assert len(groups) == page.split().count("企业单位数"), page
+    # Notes print once and whole: the first sentence of each table's note on a page, and no page with its start
+    # alone (a note merged from the repeated column A printed a cut-off piece of it on every page).
+    joined = ["".join(t.split("\n")) for t in texts]
+    for sentence in ["注：1. 增长速度按可比口径计算（本期企业与其上年同期数据比较）。",
+                     "注：1. 占战新比重为本产业占战略性新兴产业合计的比重；增速和利润率的高低为与战略性新兴产业合计比较。",
+                     "注：县区按数据中的县(区)列汇总；“—”表示不适用或无法计算。",
+                     "本表是表1—表3全部公式的计算依据：每个指标都是对本表单元格的公式。"]:
+        assert sum(sentence in t for t in joined) == 1, sentence
+        assert sum(sentence[:8] in t for t in joined) == 1, sentence
