@@ -221,6 +221,11 @@ def test_publication_layout(tmp_path):
     assert [t1.cell(3, c).value for c in (1, 2, 3, 5, 8)] == ["指标名称", "计量单位", "全市规模以上工业", "战略性新兴产业",
                                                              "战新产业比全市高(+)低(−)"]
     assert t1["C9"].number_format == "0.00" and t1["D9"].number_format == "0.0"  # 工业总产值 亿元, growth %
+    from xltools.xlsx import text_width
+
+    labels = [t1.cell(r, 1).value for r in range(5, t1.max_row + 1) if t1.cell(r, 2).value]
+    assert "对全市规上工业增加值增长的贡献率(现价)" in labels  # the longest label fits column A, not cut off
+    assert t1.column_dimensions["A"].width > max(map(text_width, labels))
     formula = t1["E14"].value  # 营业收入利润率, 战新
     assert formula.startswith("=IF(") and "ROUND(" in formula and "'合计数据'!" in formula
     assert len(wb["图表"]._charts) == 2

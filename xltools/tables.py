@@ -318,8 +318,17 @@ def table1(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) 
     note = fig.d.note(labels)
     if note:
         notes.append(note)
+    # Column A as wide as its longest label (对全市规上工业增加值增长的贡献率(现价)): the page scales, never below 90 %.
+    label_width = max([26] + [_display_width(str(r[0].value)) + 2 for r in rows])
     return Table(sheet, "表1  战略性新兴产业主要经济指标", (period_label, "金额单位：亿元"), header, 2, rows,
-                 [26, 9, 12, 11, 12, 11, 12, 12, 8], notes)
+                 [label_width, 9, 12, 10, 12, 10, 10, 12, 8], notes)
+
+
+def _display_width(text: str) -> int:
+    """Excel character units: a CJK character counts two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def va_note(fig: Figures) -> str:
