@@ -90,7 +90,8 @@ def test_sample_outputs_are_ignored_by_git(tmp_path):
     """The Quick start writes into the current folder: in the repository those files are not left untracked."""
     import subprocess
 
-    names = ["战新产业汇总表_2022年1-12月.xlsx", "项目进度表_2022-12-31.xlsx", "发展现状.docx", "xltools.xlam"]
+    names = ["战新产业汇总表_2022年1-12月.xlsx", "项目进度表_2022-12-31.xlsx", "发展现状.docx", "xltools.xlam",
+             "指标.csv", "指标.json", "汇总表.xlsx", "项目进度表.xlsx"]  # and the examples' -o names
     proc = subprocess.run(["git", "check-ignore", "-z", "--stdin", "--no-index"], input="\0".join(names), cwd=ROOT,
                           capture_output=True, text=True)
     if proc.returncode == 128:
