@@ -11,16 +11,20 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 START, END = "<!-- cli:start -->", "<!-- cli:end -->"
-WIDTH = 100  # the help as a 100-column terminal shows it, whatever the terminal running this
+WIDTH = 98  # the help as a terminal of 100 columns or more shows it (click keeps 2 columns spare),
+#            whatever the terminal running this
 
 
 def walk(command, path="", parent=None):
-    """(path, help text) for the group and every command under it, in the order of the group's list."""
+    """(path, help text) for the group and every command under it, in the order of the group's list.
+
+    Each context is named by its own command only: click joins the parents' names into the usage line.
+    """
     import click
 
     from xltools.clickzh import Context
 
-    ctx = Context(command, info_name=f"xltools {path}".strip(), parent=parent, terminal_width=WIDTH,
+    ctx = Context(command, info_name=path.split(" ")[-1] or "xltools", parent=parent, terminal_width=WIDTH,
                   **command.context_settings)
     yield path, command.get_help(ctx)
     if isinstance(command, click.Group):

@@ -2,8 +2,8 @@
 
 The sample's summary workbook and the sample ledger's tracker are rendered to PDF by LibreOffice
 headless (formulas recalculated on load, as in the tests) and pages are cut out with poppler's
-pdftoppm: 表1 (page 1 of the summary), the first of 表2's two pages across (page 2) and the first
-of 项目总览's pages across (page 1 of the tracker). Needs LibreOffice, poppler-utils and a CJK font
+pdftoppm: 表1 (page 1 of the summary; its last rows and notes are on page 2), the first of 表2's three
+pages across (page 3) and the first of 项目总览's pages across (page 1 of the tracker). Needs LibreOffice, poppler-utils and a CJK font
 (apt-get install libreoffice-calc poppler-utils fonts-wqy-zenhei).
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 import libreoffice  # noqa: E402
 
 # (command, page, output, crop in pixels at 120 dpi: x, y, width, height)
-PAGES = [("summary", 1, "table1", (40, 50, 1325, 745)), ("summary", 2, "table2", (40, 50, 1325, 420)),
+PAGES = [("summary", 1, "table1", (40, 50, 1325, 745)), ("summary", 3, "table2", (40, 50, 1325, 420)),
          ("tracker", 1, "overview", (40, 50, 1325, 560))]
 
 

@@ -85,7 +85,7 @@ def test_primary_and_secondary_suppression_of_categories(tmp_path):
     assert total - published == 7
     assert_absent(out, sums_of(rows, lambda r: r[4] == "生物产业") + sums_of(rows, lambda r: r[4] == "节能环保产业"))
     # The note under the table and the 说明 sheet say what was withheld, without telling which is which.
-    notes = " ".join(str(r[0]) for r in grid if r[0])
+    notes = " ".join(str(r[0] or r[1]) for r in grid if r[0] or r[1])  # spread across pages, notes start in B
     assert "本期不公布：生物产业、节能环保产业" in notes
     assert "企业数少于3家" in notes
     # The charts list only what is published.

@@ -39,6 +39,22 @@ def test_readme_cli_reference_is_generated():
     assert f"{docs['START']}\n{docs['reference']()}\n{docs['END']}" in _readme()
 
 
+def test_readme_cli_reference_is_what_the_commands_print():
+    """Each help block in the README is what `xltools <command> -h` prints in a 100-column terminal."""
+    import re
+    import subprocess
+
+    readme = _readme()
+    section = readme[readme.index("<!-- cli:start -->"):readme.index("<!-- cli:end -->")]
+    blocks = re.findall(r"#### `xltools((?: [a-z]+)*) -h`\n\n```\n(.*?)\n```", section, re.S)
+    assert len(blocks) >= 10
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", COLUMNS="100")
+    for path, shown in blocks:
+        printed = subprocess.run([sys.executable, "-m", "xltools", *path.split(), "-h"], capture_output=True,
+                                 text=True, encoding="utf-8", env=env, check=True).stdout
+        assert shown == printed.rstrip("\n"), path
+
+
 def _block_after(readme: str, marker: str) -> str:
     start = readme.index("```\n", readme.index(marker)) + 4
     return readme[start:readme.index("```", start)]
@@ -74,7 +90,8 @@ def test_sample_outputs_are_ignored_by_git(tmp_path):
     """The Quick start writes into the current folder: in the repository those files are not left untracked."""
     import subprocess
 
-    names = ["战新产业汇总表_2022年1-12月.xlsx", "项目进度表_2022-12-31.xlsx", "发展现状.docx", "xltools.xlam"]
+    names = ["战新产业汇总表_2022年1-12月.xlsx", "项目进度表_2022-12-31.xlsx", "发展现状.docx", "xltools.xlam",
+             "指标.csv", "指标.json", "汇总表.xlsx", "项目进度表.xlsx"]  # and the examples' -o names
     proc = subprocess.run(["git", "check-ignore", "-z", "--stdin", "--no-index"], input="\0".join(names), cwd=ROOT,
                           capture_output=True, text=True)
     if proc.returncode == 128:

@@ -221,6 +221,11 @@ def test_publication_layout(tmp_path):
     assert [t1.cell(3, c).value for c in (1, 2, 3, 5, 8)] == ["指标名称", "计量单位", "全市规模以上工业", "战略性新兴产业",
                                                              "战新产业比全市高(+)低(−)"]
     assert t1["C9"].number_format == "0.00" and t1["D9"].number_format == "0.0"  # 工业总产值 亿元, growth %
+    from xltools.xlsx import text_width
+
+    labels = [t1.cell(r, 1).value for r in range(5, t1.max_row + 1) if t1.cell(r, 2).value]
+    assert "对全市规上工业增加值增长的贡献率(现价)" in labels  # the longest label fits column A, not cut off
+    assert t1.column_dimensions["A"].width > max(map(text_width, labels))
     formula = t1["E14"].value  # 营业收入利润率, 战新
     assert formula.startswith("=IF(") and "ROUND(" in formula and "'合计数据'!" in formula
     assert len(wb["图表"]._charts) == 2
@@ -231,6 +236,25 @@ def test_publication_layout(tmp_path):
 
 def _pages(libreoffice, workbook, folder):
     return libreoffice.printed_text(libreoffice.to_pdf(workbook, folder))
+
+
+def _broken_headers(lines: list[str]) -> list[tuple[str, str]]:
+    """Header lines (short ones: body text wraps where it must) that end inside a bracket continued on the next
+    line (工业总产值(上年同 / 期)), and lines that start with one character cut from the word before its unit
+    (利润总额占战新比 / 重(%))."""
+    import re
+
+    broken = [("", line) for line in lines if re.match(r"[\u4e00-\u9fff](\([^)]*\)|（[^）]*）|[)）])(\s|$)", line)]
+    for a, b in zip(lines, lines[1:]):
+        depth = 0
+        for ch in a:
+            depth = depth + (ch in "(（") - (ch in ")）" and depth > 0)
+        first = (b.split() or [""])[0]
+        closes = [first.index(c) for c in ")）" if c in first]
+        opens = [first.index(c) for c in "(（" if c in first]
+        if len(a) <= 20 and depth > 0 and closes and min(closes) < min(opens, default=len(first)):
+            broken.append((a, b))
+    return broken
 
 
 @pytest.mark.parametrize("paper, width", [("A4", 841.9), ("A3", 1190.6)])
@@ -248,6 +272,7 @@ def test_printed_at_9_points_or_more_with_headers_repeated(tmp_path, libreoffice
         assert smallest[0] >= 9, (number, smallest)
         lines = [line.strip() for line in text.splitlines()]
         assert not {"点)", "点）", ")", "）"} & set(lines), (number, text)  # a unit is "(%)" or "(百分点)" whole
+        assert not _broken_headers(lines), (number, _broken_headers(lines))
     texts = [text for _, text, _ in pages]
     definitions = [t for t in texts if "指标 计量单位 计算公式 小数位数" in t]
     sums = [t for t in texts if "各范围企业数据合计" in t]
@@ -258,3 +283,21 @@ def test_printed_at_9_points_or_more_with_headers_repeated(tmp_path, libreoffice
         assert len(table2) >= 2  # 表2 over pages across, 产业类别 and the categories on each
         overview = [t for t in texts if "重点投资项目进度总览" in t]
         assert len(overview) >= 2 and all("镍冶炼系统提质增效升级改造项目" in t for t in overview)
+    table2 = [t for t in texts if "产业类别" in t and "战略性新兴产业合计" in t and "新材料产业" in t]
+    table3 = [t for t in texts if "县区" in t and "全市" in t and "镍都区" in t]
+    assert table2 and table3
+    for page in table2:  # whole groups on each page: a group header over every group's first column 本期
+        groups = [w for w in page.split() if plain(w) in LEVEL or w == "营业收入利润率"]
+        assert len(groups) == page.split().count("本期"), page
+    for page in table3:
+        groups = [w for w in page.split() if w in ("规模以上工业", "其中：战略性新兴产业")]
+        assert len(groups) == page.split().count("企业单位数"), page
+    # Notes print once and whole: the first sentence of each table's note on a page, and no page with its start
+    # alone (a note merged from the repeated column A printed a cut-off piece of it on every page).
+    joined = ["".join(t.split("\n")) for t in texts]
+    for sentence in ["注：1. 增长速度按可比口径计算（本期企业与其上年同期数据比较）。",
+                     "注：1. 占战新比重为本产业占战略性新兴产业合计的比重；增速和利润率的高低为与战略性新兴产业合计比较。",
+                     "注：县区按数据中的县(区)列汇总；“—”表示不适用或无法计算。",
+                     "本表是表1—表3全部公式的计算依据：每个指标都是对本表单元格的公式。"]:
+        assert sum(sentence in t for t in joined) == 1, sentence
+        assert sum(sentence[:8] in t for t in joined) == 1, sentence

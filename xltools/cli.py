@@ -164,7 +164,7 @@ def va_growth_option(fn):
 @compute_options
 @click.option("--no-suppress", "no_suppress", is_flag=True,
               help="按规定不公布的数也显示其数值（仍标为不公布，仅供内部使用）。")
-@click.option("--threshold", type=click.IntRange(1, 1000), default=3, show_default=True,
+@click.option("--threshold", metavar="N", type=click.IntRange(1, 1000), default=3, show_default=True,
               help="数据保密阈值，与 summary 相同：企业数少于此数的范围标为不公布。")
 @dominance_option
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "table"]),

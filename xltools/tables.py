@@ -133,12 +133,12 @@ class Sums:
         self.table = Table(
             sheet, "各范围企业数据合计", (p.label, "金额单位：千元"),
             [Header(0, 0, 0, 0, "范围"), Header(0, 1, 0, 1, "范围代码")]
-            + [Header(0, 2 + i, 0, 2 + i, _sum_label(k)) for i, k in enumerate(self.keys)],
+            + [Header(0, 2 + i, 0, 2 + i, _unit_below(_sum_label(k))) for i, k in enumerate(self.keys)],
             1,
             [[Cell(s.label, style="name"), Cell(s.scope, style="text")]
              + [Cell(WITHHELD_DISPLAY) if k in LOSS_FIGURES and disclosure.is_figure_withheld(s.scope, k)
                 else Cell(_sum_value(s, k), style="sum") for k in self.keys] for s in self.scopes],
-            [24, 30] + [14] * len(self.keys),
+            [24, 30] + [15] * len(self.keys),
             notes=["本表是表1—表3全部公式的计算依据：每个指标都是对本表单元格的公式。只含公布的范围；"
                    "按规定不公布的范围，其合计数不在本文件中。平均用工人数单位为人。"],
             pre_rows=[[Cell("累计月数", style="name"), Cell(p.months, style="param", decimals=0)],
@@ -169,6 +169,12 @@ def _sum_label(key: str) -> str:
     if key in COUNT_KEYS:
         return COUNT_KEYS[key]
     return column_label(key)
+
+
+def _unit_below(label: str) -> str:
+    """营业收入(上年同期) -> 营业收入\n(上年同期): a header cell breaks before its bracket, never inside it."""
+    name, bracket, rest = label.rpartition("(")
+    return f"{name}\n({rest}" if bracket and name else label
 
 
 def _sum_value(s, key: str):
@@ -324,8 +330,17 @@ def table1(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) 
     note = fig.d.note(labels)
     if note:
         notes.append(note)
+    # Column A as wide as its longest label (对全市规上工业增加值增长的贡献率(现价)): the page scales, never below 90 %.
+    label_width = max([26] + [_display_width(str(r[0].value)) + 2 for r in rows])
     return Table(sheet, "表1  战略性新兴产业主要经济指标", (period_label, "金额单位：亿元"), header, 2, rows,
-                 [26, 9, 12, 11, 12, 11, 12, 12, 8], notes)
+                 [label_width, 9, 12, 10, 12, 10, 10, 12, 8], notes)
+
+
+def _display_width(text: str) -> int:
+    """Excel character units: a CJK character counts two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def va_note(fig: Figures, scopes: list[str], labels: dict[str, str]) -> str:
@@ -434,6 +449,12 @@ def table3(fig: Figures, sheet: str, period_label: str, labels: dict[str, str], 
 
 # ---------------------------------------------------------------- 图表
 
+# The chart data's headers, broken where they were written to (the series names stay on one line).
+CHART_HEADERS = {"增加值占战新比重(%)": "增加值\n占战新比重\n(%)", "总产值占战新比重(%)": "总产值\n占战新比重\n(%)",
+                 "利润总额占战新比重(%)": "利润总额\n占战新比重\n(%)", "工业总产值增速(%)": "工业总产值\n增速(%)",
+                 "利润总额增速(%)": "利润总额\n增速(%)"}
+
+
 def chart_table(fig: Figures, sheet: str, period_label: str) -> Table | None:
     """The data behind the charts (published, non-empty categories only) and the charts over it."""
     share_of = "value_added" if fig.has("value_added") else "output_value"
@@ -455,7 +476,8 @@ def chart_table(fig: Figures, sheet: str, period_label: str) -> Table | None:
         return None
     all_cols = cols + growth_cols
     rows = [[Cell(s.split(":", 1)[1], style="name")] + [fn(s) for _, fn in all_cols] for s in scopes]
-    header = [Header(0, 0, 0, 0, "产业类别")] + [Header(0, i + 1, 0, i + 1, n) for i, (n, _) in enumerate(all_cols)]
+    header = [Header(0, 0, 0, 0, "产业类别")] + [Header(0, i + 1, 0, i + 1, CHART_HEADERS.get(n, n))
+                                              for i, (n, _) in enumerate(all_cols)]
     charts = []
     if cols:
         charts.append(Chart("各产业占战略性新兴产业比重", "bar", (0, len(rows)),

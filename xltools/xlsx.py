@@ -4,7 +4,8 @@ Publication look of a statistics bureau: 宋体, title and period/unit line, mer
 two-level headers, borders, fixed decimals, frozen headers. Printed as a bureau
 prints: A4 (or A3) landscape, never smaller than 9 pt — a table that fits the page
 width at 90 % or more is scaled to it, a wider one spreads over pages across with
-its row labels repeated (print titles for columns as for rows); the header rows
+its row labels repeated (print titles for columns as for rows), each page holding
+whole column groups and the notes printed once, on the first page; the header rows
 repeat on every page. Text is always written as text: a county or file name such
 as `=1+1` never becomes a formula or a link.
 """
@@ -108,20 +109,58 @@ def column_points(width: float) -> float:
 def print_scale(widths: list[float], paper: str) -> int | None:
     """The scale that fits these columns to the page width, if it is at least MIN_SCALE (100 when they fit
     as they are); None when the table has to spread over pages across."""
-    printable = (PAPERS[paper][1] - 2 * SIDE_MARGIN * 72) * 0.97  # a little room for rounding
+    printable = printable_width(paper)
     fit = int(100 * printable / sum(column_points(w) for w in widths))
     return min(100, fit) if fit >= MIN_SCALE else None
 
 
-def first_page_columns(widths: list[float], paper: str) -> int:
-    """How many columns print on the first page of a table spread across at 100 % (at least one)."""
-    room, count = (PAPERS[paper][1] - 2 * SIDE_MARGIN * 72) * 0.97, 0
-    for w in widths:
-        room -= column_points(w)
-        if room < 0:
-            break
-        count += 1
-    return max(1, count)
+def printable_width(paper: str) -> float:
+    """Points across a landscape page between the margins, less a little room for rounding."""
+    return (PAPERS[paper][1] - 2 * SIDE_MARGIN * 72) * 0.97
+
+
+def column_groups(t: Table, columns: int) -> list[tuple[int, int]]:
+    """(first, last) column of each group after the row labels: a top header over several columns is one
+    group (工业总产值 over 本期, 同比增长 …), any other column a group of its own."""
+    owner = list(range(columns))
+    for h in t.header:
+        if h.row == 0:
+            for c in range(h.col, min(h.last_col, columns - 1) + 1):
+                owner[c] = h.col
+    groups: list[list[int]] = []
+    for c in range(1, columns):
+        if groups and owner[c] == owner[groups[-1][1]]:
+            groups[-1][1] = c
+        else:
+            groups.append([c, c])
+    return [(a, b) for a, b in groups]
+
+
+def column_breaks(t: Table, widths: list[float], paper: str) -> list[int]:
+    """Columns that start a page of a table spread across at 100 %: each page holds whole column groups
+    beside the repeated row labels (column A), so every printed column has its group header above it;
+    a group wider than a page alone is broken column by column."""
+    room = printable_width(paper) - column_points(widths[0])
+    breaks: list[int] = []
+    used = 0.0
+    for first, last in column_groups(t, len(widths)):
+        points = sum(column_points(w) for w in widths[first:last + 1])
+        if used + points <= room:
+            used += points
+            continue
+        if used > 0:
+            breaks.append(first)
+            used = 0.0
+        if points <= room:
+            used = points
+            continue
+        for c in range(first, last + 1):
+            p = column_points(widths[c])
+            if used + p > room and used > 0:
+                breaks.append(c)
+                used = 0.0
+            used += p
+    return breaks
 
 
 def write_table(wb: xlsxwriter.Workbook, fmts: Formats, t: Table, paper: str = "A4") -> None:
@@ -132,7 +171,9 @@ def write_table(wb: xlsxwriter.Workbook, fmts: Formats, t: Table, paper: str = "
         ws.set_column(i, i, w)
     # The title over the first printed page when the table spreads across (merged wider, it prints on a later one).
     # The unit stays above the last column, where the ribbon's copy of the table has it too.
-    page = last if t.charts or print_scale(t.widths, paper) else first_page_columns(t.widths, paper) - 1
+    spread = not t.charts and print_scale(t.widths, paper) is None
+    column_pages = column_breaks(t, t.widths, paper) if spread else []
+    page = column_pages[0] - 1 if column_pages else last
     _merge(ws, 0, 0, 0, page, t.title, fmts.get("title"))
     ws.set_row(0, 28)
     left, right = t.subtitle
@@ -177,10 +218,14 @@ def write_table(wb: xlsxwriter.Workbook, fmts: Formats, t: Table, paper: str = "
             ws.conditional_format(t.first_data_row, col, last_row, col, {
                 "type": "cell", "criteria": "==", "value": f'"{text}"',
                 "format": fmts.wb.add_format({"bg_color": colour, "font_name": FONT})})
+    # Notes print once, on the first page: spread across, column A repeats on every page, so there they
+    # start in column B and end with the first page (a note in column A would print a fragment on each page).
+    first_note_col = 1 if column_pages and page > 1 else 0
+    note_width = sum(t.widths[first_note_col:page + 1])
     for i, note in enumerate(t.notes):
         r = t.notes_row + i
-        _merge(ws, r, 0, r, last, note, fmts.get("note"))
-        ws.set_row(r, lines_needed(note, total_width) * LINE_HEIGHT + 3)
+        _merge(ws, r, first_note_col, r, page, note, fmts.get("note"))
+        ws.set_row(r, lines_needed(note, note_width) * LINE_HEIGHT + 3)
         last_row = r
     for k, ch in enumerate(t.charts):
         chart = wb.add_chart({"type": ch.kind})
@@ -202,10 +247,11 @@ def write_table(wb: xlsxwriter.Workbook, fmts: Formats, t: Table, paper: str = "
         ws.insert_chart(t.notes_row + len(t.notes) + 1, 0, chart, {"x_offset": 5 + k * (CHART_SIZE[0] + 10),
                                                                  "y_offset": 5})
         last_row = t.notes_row + len(t.notes) + 1 + CHART_SIZE[1] // 20 + 1
-    _set_print_layout(ws, t, last_row, max(last, 8 if t.charts else last), breaks, paper)
+    _set_print_layout(ws, t, last_row, max(last, 8 if t.charts else last), breaks, column_pages, paper)
 
 
-def _set_print_layout(ws, t: Table, last_row: int, last_col: int, breaks: list[int], paper: str) -> None:
+def _set_print_layout(ws, t: Table, last_row: int, last_col: int, breaks: list[int], column_pages: list[int],
+                      paper: str) -> None:
     """Landscape, at least 9 pt: scaled to the page width only down to MIN_SCALE, else spread over pages
     across (left to right, then down) with the row labels repeated; header rows on every page; frozen."""
     ws.set_paper(PAPERS[paper][0])
@@ -229,6 +275,8 @@ def _set_print_layout(ws, t: Table, last_row: int, last_col: int, breaks: list[i
         ws.repeat_rows(row, row)
     if breaks:
         ws.set_h_pagebreaks(breaks)
+    if column_pages:
+        ws.set_v_pagebreaks(column_pages)
     if t.gridlines:
         ws.hide_gridlines(0)
 
