@@ -282,8 +282,8 @@ def duplicate_codes(cells: RowCells, enterprise: np.ndarray) -> list[tuple[int, 
         return []
     rows = np.flatnonzero(enterprise)
     codes = ent_id if len(rows) == len(enterprise) else ent_id.take(pa.array(rows))
-    valid = pc.drop_null(codes)
-    if len(pc.unique(valid)) == len(valid):  # the usual case: one hash pass, no list
+    nulls = codes.null_count
+    if len(pc.unique(codes)) - (1 if nulls else 0) == len(codes) - nulls:  # the usual case: one hash pass
         return []
     counts = pc.value_counts(codes)
     twice = [v for v, c in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist())
@@ -316,12 +316,17 @@ def _worded(cells: RowCells):
     counties = set()
     if "county" in cells.labels:
         counties = {c for c in pc.unique(cells.labels["county"]).to_pylist() if c}
+    # A place alone (全市, 全县规上工业, a county of this file) is looked for only where no code stands:
+    # with a code it could not be a total anyway, and a national export has codes on every row.
+    uncoded = np.flatnonzero(~has_code(cells))
     for key, arr in cells.labels.items():
         maybe = _mask(pc.match_substring_regex(arr, _WORD_NEEDLES))
-        if key in ("ent_name", "lead"):  # a place alone: 全市, 全县规上工业, a county of this file
-            maybe |= _mask(pc.match_substring_regex(arr, PLACE_TOTAL.pattern))
+        if key in ("ent_name", "lead") and len(uncoded):
+            few = arr.take(pa.array(uncoded))
+            place = _mask(pc.match_substring_regex(few, PLACE_TOTAL.pattern))
             if counties:
-                maybe |= _mask(pc.is_in(arr, value_set=pa.array(sorted(counties), pa.string())))
+                place |= _mask(pc.is_in(few, value_set=pa.array(sorted(counties), pa.string())))
+            maybe[uncoded[place]] = True
         where = np.flatnonzero(maybe)
         if not len(where):
             continue
