@@ -99,3 +99,10 @@ def test_sample_outputs_are_ignored_by_git(tmp_path):
 
         pytest.skip("not a git checkout")
     assert sorted(filter(None, proc.stdout.split("\0"))) == sorted(names)
+
+
+def test_indicator_definitions_page_is_generated():
+    """docs/indicators.md is the registry, written out: regenerate it when indicators.csv changes."""
+    docs = runpy.run_path(os.path.join(ROOT, "docs", "indicators.py"))
+    with open(os.path.join(ROOT, "docs", "indicators.md"), encoding="utf-8") as fh:
+        assert fh.read() == docs["text"]()
