@@ -280,11 +280,11 @@ def duplicate_codes(cells: RowCells, enterprise: np.ndarray) -> list[tuple[int, 
     ent_id = cells.labels.get("ent_id")
     if ent_id is None or not enterprise.any():
         return []
-    rows = np.flatnonzero(enterprise)
-    codes = ent_id if len(rows) == len(enterprise) else ent_id.take(pa.array(rows))
-    nulls = codes.null_count
-    if len(pc.unique(codes)) - (1 if nulls else 0) == len(codes) - nulls:  # the usual case: one hash pass
+    nulls = ent_id.null_count  # the usual case: no code twice in the whole column, one hash pass, no copy
+    if len(pc.unique(ent_id)) - (1 if nulls else 0) == len(ent_id) - nulls:
         return []
+    rows = np.flatnonzero(enterprise)
+    codes = ent_id.take(pa.array(rows))
     counts = pc.value_counts(codes)
     twice = [v for v, c in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist())
              if c > 1 and v is not None]
