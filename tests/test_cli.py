@@ -167,8 +167,15 @@ def test_tracker_without_a_date_warns_when_the_ledger_is_old(tmp_path):
     ledger = write_xlsx(tmp_path / "台账.xlsx", [HEAD, ROW])
     proc = run_cli("tracker", ledger, cwd=tmp_path)
     today = dt.date.today()
-    assert proc.returncode == 0 and f"截至 {today:%Y-%m-%d}" in proc.stdout
+    assert proc.returncode == 0 and f"截至 {today:%Y-%m-%d}，台账中没有截止日期，按今天计算" in proc.stdout
     assert "注意：台账中没有截止日期" in proc.stderr and "最晚的日期是 2022-06-30" in proc.stderr
     recent = [ROW[:5] + [f"{today.year - 1}-03-01", f"{today.year}-12-31"]]
     proc = run_cli("tracker", write_xlsx(tmp_path / "新台账.xlsx", [HEAD] + recent), "-o", tmp_path / "t.xlsx")
     assert proc.returncode == 0 and proc.stderr == ""
+
+
+def test_a_list_or_map_that_does_not_exist_is_refused_even_when_unused(tmp_path):
+    """--sei-list / --sei-map naming a missing file: a usage error, not silently ignored when the data has categories."""
+    for option in ("--sei-list", "--sei-map"):
+        res = run_cli("indicators", "--format", "json", option, tmp_path / "没有这个文件.csv")
+        assert res.returncode == 2 and "没有这个文件.csv" in res.stderr and "不存在" in res.stderr, res.stderr

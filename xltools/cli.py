@@ -82,7 +82,7 @@ def read_options(fn):
     fn = click.option("--period", "period", metavar="P",
                       help="报告期，如 2022、2022-10、2022年1-10月；默认从标题行或文件名识别。")(fn)
     fn = click.option("--sheet", metavar="S", help="数据所在的工作表名；默认自动查找表头所在的工作表。")(fn)
-    fn = click.option("--sei-list", "sei_list", metavar="F", type=click.Path(dir_okay=False),
+    fn = click.option("--sei-list", "sei_list", metavar="F", type=click.Path(dir_okay=False, exists=True),
                       help="战新企业名录（统一社会信用代码或单位名称 + 战新产业类别）；数据中没有类别列时使用。")(fn)
     return fn
 
@@ -128,7 +128,7 @@ def compute_options(fn):
                       help="另按县区分组计算（县区及其战新产业；汇总表中为表3）。")(fn)
     fn = click.option("--opening", metavar="F", type=click.Path(dir_okay=False),
                       help="上年1-12月的企业数据：其期末余额作为本年年初数（按统一社会信用代码匹配）。")(fn)
-    fn = click.option("--sei-map", "sei_map", metavar="F", type=click.Path(dir_okay=False),
+    fn = click.option("--sei-map", "sei_map", metavar="F", type=click.Path(dir_okay=False, exists=True),
                       help="行业代码—战新产业对照表（CSV 文件，列同随包附带的 xltools/data/sei_industry_map.csv）；"
                            "没有类别列和名录时使用。")(fn)
     return fn
@@ -387,7 +387,7 @@ def tracker(ledger_path, output, as_of, amber, red, paper):
     said = ""
     if as_of is None:
         as_of, warning = default_as_of(ledger)
-        said = f"，{ledger.as_of_from}" if ledger.as_of else ""
+        said = f"，{ledger.as_of_from}" if ledger.as_of else "，台账中没有截止日期，按今天计算"
         if warning:
             click.echo(f"注意：{warning}", err=True)
     target = output or f"项目进度表_{as_of:%Y-%m-%d}.xlsx"
