@@ -290,12 +290,12 @@ def _open_quote(text: str, delimiter: str) -> bool:
 
 def _is_note(text: str | None, delimiter: str) -> bool:
     """A footnote or total line (注：…, 合计), as the reader recognises them."""
-    from .reader import _FOOTNOTE, _TOTAL
+    from .rows import FOOTNOTE, TOTAL
 
     if text is None:
         return False
     fields = [f for f in next(csv.reader([text], delimiter=delimiter), []) if f.strip()]
-    return bool(fields) and bool(_FOOTNOTE.match(fields[0]) or _TOTAL.match(fields[0]))
+    return bool(fields) and bool(FOOTNOTE.match(fields[0]) or TOTAL.match(fields[0]))
 
 
 def _spliced(column: pa.ChunkedArray, inserts: list[tuple[int, list[str]]], c: int) -> pa.ChunkedArray:

@@ -26,17 +26,16 @@ from .celltypes import NumberColumn, apply_stored, number_column
 from .columns import ColumnInfo
 from .errors import InputError, Issue, IssueList
 from .frame import build_frame
-from .header import NUMBER_KINDS, TEXT_KINDS, HeaderLayout, bureau_header_ok, locate_header  # noqa: F401
+from .header import NUMBER_KINDS, TEXT_KINDS, HeaderLayout, bureau_header_ok
 from .periods import Period, find_period, parse_period
-from .rows import FOOTNOTE as _FOOTNOTE, TOTAL as _TOTAL, Decision, RowCells, row_roles, text_is_footnote, text_is_total  # noqa: F401
+from .rows import Decision, RowCells, row_roles, text_is_footnote, text_is_total
 from .sei import UnknownCategory, normalise_category
 from .sheets import choose_sheet
-from .sources import PEEK_ROWS, Source, limit, open_source  # noqa: F401
+from .sources import Source, limit, open_source
 from .stored import SheetFacts
 from .values import clean_text
 
 UNKNOWN_COUNTY = "未分县区"
-LABEL_KEYS = ("ent_id", "ent_name", "county", "sei_category", "industry_code")
 
 
 @dataclass

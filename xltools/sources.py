@@ -9,7 +9,6 @@ rows of cells (GridSource) by the small row-based RowSource here.
 """
 from __future__ import annotations
 
-import codecs
 import os
 import posixpath
 import re
@@ -689,24 +688,6 @@ def _grid_text(value: object) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
-
-
-def decode_text(raw: bytes, name: str) -> tuple[str, str]:
-    """Decode CSV bytes: BOMs first, then strict UTF-8, then GB18030 (a superset of GBK)."""
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
-        if raw.startswith(bom):
-            try:
-                return enc, raw.decode(enc)
-            except UnicodeDecodeError:
-                break
-    for enc in ("utf-8", "gb18030"):
-        try:
-            return enc, raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(Issue("无法识别文件编码：既不是 UTF-8 也不是 GBK/GB18030，请另存为 UTF-8 编码的 CSV",
-                           file=name))
 
 
 def _detail(exc: BaseException) -> str:
