@@ -107,12 +107,60 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
         "va_source": official.sources.get(SEI, "") if official else "",
         "notes": publication_notes(results, disclosure, official, counties=False),
     }
+    ctx.update(_counties(results, disclosure, size, sei_hidden))
+    if ctx["by_county"]:  # the counties are described: their notes (dominance, new enterprises) apply too
+        ctx["notes"] = publication_notes(results, disclosure, official, counties=True)
     if ledger is not None:
         ctx.update(_investment(ledger))
     return ctx
 
 
+SIZE_WORDS = {"value_added": "工业增加值", "output_value": "工业总产值", "revenue": "营业收入"}
+
+
+def _counties(results: Results, disclosure: Disclosure, size: str, sei_hidden: bool) -> dict:
+    """The 分县区 paragraph (--by county): each county's SEI by the size indicator, its share of the county's
+    industry and its growth, largest first; withheld counties named only, with the reason class; counties
+    without SEI enterprises named. 未分县区 (blank counties, the reader's own scope) is a remainder, not a
+    place: it is not described, only said to be left out (with its count when published). As with the
+    categories, a withheld 战新 or 全市 total withholds every county's SEI."""
+    from .reader import UNKNOWN_COUNTY
+
+    hidden = disclosure.is_withheld
+    names = [s.scope.split(":", 1)[1] for s in results.scopes
+             if s.scope.startswith("county:") and not s.scope.endswith("/sei")]
+    computed = {i.id for i in results.computed}
+    growth_id = f"{size}_growth" if f"{size}_growth" in computed else None
+    described, withheld, empty = [], [], []
+    for name in names:
+        scope, sei = f"county:{name}", f"county:{name}/sei"
+        if name == UNKNOWN_COUNTY:
+            continue
+        enterprises = results.sums_of(sei).enterprises
+        if enterprises == 0:
+            empty.append(name)
+        elif hidden(sei) or sei_hidden:
+            withheld.append((name, disclosure.reason(sei, enterprises) if not sei_hidden else "按统计法规定不予公布"))
+        else:
+            level = results.get(sei, size)
+            share = results.share(size, sei, scope) if not hidden(scope) else None
+            rate = results.get(sei, growth_id) if growth_id else None
+            described.append({"name": name, "level": Figure(level.value, level.decimals),
+                              "share": Figure(share.value, share.decimals) if share else Figure(None, 1),
+                              "growth": Figure(rate.value, rate.decimals) if rate else Figure(None, 1)})
+    described.sort(key=lambda c: -(c["level"].value or 0))
+    unknown = None
+    if UNKNOWN_COUNTY in names:
+        scope = f"county:{UNKNOWN_COUNTY}"
+        unknown = {"enterprises": None if hidden(scope) else results.sums_of(scope).enterprises}
+    return {"counties": described, "counties_few": [n for n, why in withheld if why == "企业数较少"],
+            "counties_law": [n for n, why in withheld if why != "企业数较少"], "counties_without_sei": empty,
+            "county_unknown": unknown, "by_county": bool(names), "county_what": SIZE_WORDS[size],
+            "county_basis": "按现价计算" if size == "value_added" else ""}
+
+
 def _investment(ledger) -> dict:
+    from .progress_words import progress_clause
     from .projects import industrial_investment, rate, yi
 
     inv = industrial_investment(ledger)
@@ -120,11 +168,12 @@ def _investment(ledger) -> dict:
     for k, p in enumerate(ledger.projects):
         if p.level != "省列重大":
             continue
-        subs = [{"name": s.name, "words": s.progress_text or s.state or ""}
+        # Each sub-project in the ledger's order, said by its 形象进度 (else 状态); one with neither is left out.
+        subs = [{"name": s.name, "words": progress_clause(s.progress_text, s.state)}
                 for s in ledger.subprojects if s.project == k]
         key.append({"name": p.name, "total": Figure(yi(p.total), 2), "done": Figure(yi(p.done_total), 2),
-                    "rate": Figure(rate(yi(p.done_total), yi(p.total)), 1), "subs": subs,
-                    "progress": p.progress_text})
+                    "rate": Figure(rate(yi(p.done_total), yi(p.total)), 1), "subs": [s for s in subs if s["words"]],
+                    "progress": progress_clause(p.progress_text, p.state)})
     investment = {"growth": Figure(inv["growth"], 1), "share": Figure(inv["share"], 1)} if ledger.totals else None
     return {"investment": investment or ({} if key else None), "key_projects": key}
 

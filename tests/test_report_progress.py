@@ -1,0 +1,95 @@
+"""The projects paragraph of `xltools report`: each sub-project said by its 形象进度 (else 状态), in the
+ledger's order, without a word the ledger does not support."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from helpers import run_cli
+from test_tracker import P1, P2, write_ledger
+from xltools.progress_words import STATE_WORDS, part_clause, progress_clause
+
+D = dt.datetime
+
+
+@pytest.mark.parametrize("text, expected", [
+    # under way: "X中" → 正在(进行)X
+    ("设备安装中", "正在进行设备安装"), ("施工中", "正在施工"), ("调试中", "正在调试"),
+    ("离子液系统改造施工中", "正在进行离子液系统改造施工"), ("环评公示中", "正在进行环评公示"),
+    # finished: X完成 → 已完成X; X完工/建成/竣工 → X已…
+    ("设备招标完成", "已完成设备招标"), ("完成", "已完成"), ("主体完工", "主体已完工"), ("建成", "已建成"),
+    ("一期竣工", "一期已竣工"),
+    # already framed, negated, or not an aspect ending: as written
+    ("已建成", "已建成"), ("正在施工", "正在施工"), ("已建成投产", "已建成投产"), ("尚未完成", "尚未完成"),
+    ("未开工", "未开工"), ("因资金原因暂缓施工", "因资金原因暂缓施工"), ("设备安装完成60%", "设备安装完成60%"),
+    ("主体车间封顶", "主体车间封顶"), ("可研批复", "可研批复"), ("内部装修", "内部装修"), ("资金集中", "资金集中"),
+    ("主体已完工", "主体已完工"), ("拟开工", "拟开工"), ("中", "中"),
+])
+def test_each_part_in_its_frame(text, expected):
+    assert part_clause(text) == expected
+
+
+def test_parts_state_fallback_and_nothing_to_say():
+    assert progress_clause("主体完工，内部装修", "在建") == "主体已完工，内部装修"
+    assert progress_clause("熔炼系统改造已建成；转炉系统改造施工中。", "在建") == "熔炼系统改造已建成，正在进行转炉系统改造施工"
+    assert progress_clause("  ", "已建成") == "已建成"
+    assert progress_clause(None, "在建") == "在建"
+    assert progress_clause(None, "前期") == STATE_WORDS["前期"]
+    assert progress_clause("", None) == "" and progress_clause("，", None) == ""
+    # The text speaks, not the state, when both are given.
+    assert progress_clause("设备安装中", "已建成") == "正在进行设备安装"
+
+
+def _projects_paragraph(text: str) -> str:
+    return text.split("## 三、工业投资项目进展")[1].split("##")[0].strip()
+
+
+def test_sub_projects_in_the_ledgers_order_from_their_progress(tmp_path):
+    subs = [["P1", "顶吹炉提升改造项目", 6000, 2500, "在建", "离子液系统改造施工中", D(2023, 9, 30)],
+            ["P1", "空分装置项目", 2000, 2000, "已建成", "", D(2023, 3, 31)],
+            ["P1", "闪速炉提升改造项目", 1000, 300, "在建", "干燥系统设备安装中", D(2023, 12, 31)],
+            ["P1", "配套工程", 500, 100, "在建", "设备招标完成，厂房基础施工中", D(2023, 12, 31)],
+            ["P1", "未填进度的子项", 500, 0, "", "", D(2023, 12, 31)],
+            ["P1", "前期子项", 500, 0, "前期", "", D(2023, 12, 31)]]
+    ledger = write_ledger(tmp_path / "台账.xlsx", projects=(P1, P2), subs=subs)
+    proc = run_cli("report", "--ledger", ledger)
+    assert proc.returncode == 0, proc.stderr
+    para = _projects_paragraph(proc.stdout)
+    assert ("其中顶吹炉提升改造项目正在进行离子液系统改造施工；空分装置项目已建成；"
+            "闪速炉提升改造项目正在进行干燥系统设备安装；配套工程已完成设备招标，正在进行厂房基础施工；"
+            "前期子项处于前期工作阶段。") in para
+    # A sub-project with neither 形象进度 nor 状态 has nothing to say: left out, never "名称；".
+    assert "未填进度的子项" not in para
+    for broken in ("，；", "；；", "；。", "其中；", "其中。"):
+        assert broken not in para
+    # P2 is a city project: the paragraph names only the provincial ones.
+    assert "乙项目" not in para
+
+
+def test_a_project_without_sub_projects_said_by_its_own_progress(tmp_path):
+    p1 = P1[:11] + ["主体完工，设备安装中"] + P1[12:]
+    ledger = write_ledger(tmp_path / "台账.xlsx", projects=(p1,), subs=None)
+    para = _projects_paragraph(run_cli("report", "--ledger", ledger).stdout)
+    assert re.search(r"甲项目总投资1\.00亿元，累计完成投资0\.25亿元，投资完成率25\.0%，主体已完工，正在进行设备安装。", para), para
+    # With no 形象进度 the state speaks; with neither the sentence ends after the rate.
+    p1 = P1[:11] + [""] + P1[12:]
+    para = _projects_paragraph(run_cli("report", "--ledger", write_ledger(tmp_path / "b.xlsx", projects=(p1,),
+                                                                            subs=None)).stdout)
+    assert "投资完成率25.0%，在建。" in para
+    p1 = P1[:11] + ["", ""]
+    para = _projects_paragraph(run_cli("report", "--ledger", write_ledger(tmp_path / "c.xlsx", projects=(p1,),
+                                                                            subs=None)).stdout)
+    assert "投资完成率25.0%。" in para and "，。" not in para
+
+
+def test_the_samples_sub_projects():
+    """The bundled ledger: every word of each clause is the ledger's own."""
+    import os
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    ledger = os.path.join(here, "..", "workbooks", "samples", "ledger_2022.xlsx")
+    para = _projects_paragraph(run_cli("report", "--ledger", ledger).stdout)
+    assert ("其中熔炼系统改造已建成；转炉系统改造正在施工；余热发电及环保配套正在进行设备安装。" in para)
+    assert "其中电解车间改造主体已完工，内部装修；净化系统升级已完成设备招标。" in para
