@@ -1,10 +1,11 @@
-"""Make the README's pictures of the printed 表1, 表2 and 项目总览: `python docs/render_tables.py`.
+"""Make the README's pictures of the printed 表1, 表2, 项目总览 and the report: `python docs/render_tables.py`.
 
 The sample's summary workbook and the sample ledger's tracker are rendered to PDF by LibreOffice
 headless (formulas recalculated on load, as in the tests) and pages are cut out with poppler's
 pdftoppm: 表1 (page 1 of the summary; its last rows and notes are on page 2), the first of 表2's three
-pages across (page 3) and the first of 项目总览's pages across (page 1 of the tracker). Needs LibreOffice, poppler-utils and a CJK font
-(apt-get install libreoffice-calc poppler-utils fonts-wqy-zenhei).
+pages across (page 3), the first of 项目总览's pages across (page 1 of the tracker) and page 1 of the
+report's .docx (with the sample ledger, by county), whole, as Writer prints it. Needs LibreOffice,
+poppler-utils and a CJK font (apt-get install libreoffice-calc libreoffice-writer poppler-utils fonts-wqy-zenhei).
 """
 from __future__ import annotations
 
@@ -18,23 +19,30 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 
 import libreoffice  # noqa: E402
 
-# (command, page, output, crop in pixels at 120 dpi: x, y, width, height)
+SAMPLES = os.path.join(HERE, "..", "workbooks", "samples")
+# command: (output's extension, arguments)
+COMMANDS = {"summary": ("xlsx", []), "tracker": ("xlsx", []),
+            "report": ("docx", [os.path.join(SAMPLES, "bureau_2022.xlsx"), "--by", "county",
+                                "--ledger", os.path.join(SAMPLES, "ledger_2022.xlsx")])}
+# (command, page, output, crop in pixels at 120 dpi: x, y, width, height; None: the whole page at 72 dpi)
 PAGES = [("summary", 1, "table1", (40, 50, 1325, 745)), ("summary", 3, "table2", (40, 50, 1325, 420)),
-         ("tracker", 1, "overview", (40, 50, 1325, 560))]
+         ("tracker", 1, "overview", (40, 50, 1325, 560)), ("report", 1, "report", None)]
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         pdfs = {}
         for command in sorted({c for c, *_ in PAGES}):
-            out = os.path.join(tmp, f"{command}.xlsx")
-            subprocess.run([sys.executable, "-m", "xltools", command, "-o", out], check=True)
+            ext, args = COMMANDS[command]
+            out = os.path.join(tmp, f"{command}.{ext}")
+            subprocess.run([sys.executable, "-m", "xltools", command, *args, "-o", out], check=True)
             pdfs[command] = libreoffice.to_pdf(out, tmp)
-        for command, page, name, (x, y, w, h) in PAGES:
+        for command, page, name, crop in PAGES:
             target = os.path.join(HERE, "images", name)
-            subprocess.run(["pdftoppm", "-r", "120", "-f", str(page), "-l", str(page), "-singlefile", "-png",
-                            "-x", str(x), "-y", str(y), "-W", str(w), "-H", str(h), str(pdfs[command]), target],
-                           check=True)
+            area = ["-r", "120", "-x", str(crop[0]), "-y", str(crop[1]), "-W", str(crop[2]), "-H", str(crop[3])] \
+                if crop else ["-r", "72"]
+            subprocess.run(["pdftoppm", *area, "-f", str(page), "-l", str(page), "-singlefile", "-png",
+                            str(pdfs[command]), target], check=True)
             print(f"{target}.png")
 
 

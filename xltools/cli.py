@@ -125,7 +125,7 @@ def validate(input_path, period, sheet, sei_list):
 def compute_options(fn):
     fn = click.option("--calendar-days", is_flag=True, help="周转天数按日历天数计算（默认按国家统计局每月30天）。")(fn)
     fn = click.option("--by", "by", type=click.Choice(["county"]),
-                      help="另按县区分组计算（县区及其战新产业；汇总表中为表3）。")(fn)
+                      help="另按县区分组计算（县区及其战新产业；汇总表中为表3，分析报告中为“分县区看”一段）。")(fn)
     fn = click.option("--opening", metavar="F", type=click.Path(dir_okay=False),
                       help="上年1-12月的企业数据：其期末余额作为本年年初数（按统一社会信用代码匹配）。")(fn)
     fn = click.option("--sei-map", "sei_map", metavar="F", type=click.Path(dir_okay=False, exists=True),

@@ -215,9 +215,43 @@ def blocks(markdown: str) -> list[tuple[str, str]]:
     return out
 
 
+# The official-document fonts, and what Word falls back to by name (w:altName) where the Chinese name is
+# unknown. Where neither is installed a viewer substitutes one CJK font for all three (on Linux often
+# WenQuanYi Zen Hei): then only weight and size set headings apart, so headings are bold as well as 黑体.
+DOCX_FONTS = {  # name: (altName, panose, family, pitch)
+    "黑体": ("SimHei", "02010609060101010101", "modern", "fixed"),
+    "仿宋": ("FangSong", "02010609060101010101", "modern", "fixed"),
+    "宋体": ("SimSun", "02010600030101010101", "auto", "variable"),
+}
+LATIN_FONT = "Times New Roman"  # digits and Latin letters in the body, as official documents print them
+DOCX_LOOK = {  # kind: (East Asian font, Latin font, size in points, bold)
+    "title": ("宋体", LATIN_FONT, 22, True),
+    "heading": ("黑体", "黑体", 16, True),
+    "paragraph": ("仿宋", LATIN_FONT, 16, False),
+}
+
+
+def _declare_fonts(document) -> None:
+    """Add the Chinese fonts to the document's font table with their English names as w:altName, the
+    GB2312 charset and their panose, so a viewer without the Chinese name can still find the face."""
+    from lxml import etree
+
+    from docx.oxml.ns import qn
+
+    part = next(p for p in document.part.package.parts if str(p.partname) == "/word/fontTable.xml")
+    root = etree.fromstring(part.blob)
+    for name, (alt, panose, family, pitch) in DOCX_FONTS.items():
+        font = etree.SubElement(root, qn("w:font"), {qn("w:name"): name})
+        for tag, value in (("altName", alt), ("panose1", panose), ("charset", "86"), ("family", family),
+                           ("pitch", pitch)):
+            etree.SubElement(font, qn(f"w:{tag}"), {qn("w:val"): value})
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def write_docx(path: str, markdown: str) -> None:
-    """An official-document look: 方正小标宋-like title (宋体 bold 22pt), 黑体 headings, 仿宋 16pt body
-    with a two-character first-line indent and 28-point lines, A4."""
+    """An official-document look: 方正小标宋-like title (宋体 bold 22pt), 黑体 headings (bold, so that
+    they stand out even where 黑体 is missing), 仿宋 16pt body with Times New Roman for digits, a
+    two-character first-line indent and 28-point lines, A4."""
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
@@ -228,26 +262,33 @@ def write_docx(path: str, markdown: str) -> None:
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    _declare_fonts(document)
 
-    def run_font(run, name, size, bold=False):
-        run.font.name, run.font.size, run.font.bold = name, Pt(size), bold
-        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+    def run_font(run, kind):
+        east, latin, size, bold = DOCX_LOOK[kind]
+        run.font.name, run.font.size, run.font.bold = latin, Pt(size), bold
+        fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+        fonts.set(qn("w:eastAsia"), east)
+        fonts.set(qn("w:hint"), "eastAsia")
+        # Chinese text marked as Chinese: a viewer without the named font then substitutes a Chinese face
+        # of its own by language (and can embolden it), not a Latin font with borrowed glyphs.
+        lang = run._element.rPr.makeelement(qn("w:lang"), {qn("w:eastAsia"): "zh-CN"})
+        run._element.rPr.append(lang)
 
     for kind, text in blocks(markdown):
         p = document.add_paragraph()
         fmt = p.paragraph_format
         fmt.line_spacing = Pt(28)
+        run_font(p.add_run(text), kind)
         if kind == "title":
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run_font(p.add_run(text), "宋体", 22, bold=True)
             fmt.space_after = Pt(16)
-        elif kind == "heading":
-            fmt.first_line_indent = Pt(32)
-            run_font(p.add_run(text), "黑体", 16)
         else:
             fmt.first_line_indent = Pt(32)
-            p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-            run_font(p.add_run(text), "仿宋", 16)
+            if kind == "paragraph":
+                p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            else:
+                fmt.keep_with_next = True
     document.core_properties.title = blocks(markdown)[0][1] if markdown.startswith("# ") else "分析报告"
     document.core_properties.author = "xltools"
     document.save(path)
