@@ -103,3 +103,12 @@ def test_without_value_added_the_size_indicator_speaks(tmp_path):
         sei = f"county:{county}/sei"
         assert level == figures[(sei, "output_value")]["display"] and basis == ""
         assert figures[(sei, "output_value_growth")]["display"].lstrip("-") in words
+
+
+def test_by_county_without_a_county_column_says_so(tmp_path):
+    data = [r[:2] + r[3:] for r in rows()]
+    src = write_csv(tmp_path / "2022年1-12月.csv", [HEAD[:2] + HEAD[3:], *data])
+    proc = run_cli("report", src, "--by", "county")
+    assert proc.returncode == 0, proc.stderr
+    assert "数据中没有县(区)列，分析中没有“分县区看”一段" in proc.stderr
+    assert "分县区看" not in proc.stdout and "未分县区" not in proc.stdout

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 
 import pytest
-
 from helpers import run_cli
 from test_tracker import P1, P2, write_ledger
 from xltools.progress_words import STATE_WORDS, part_clause, progress_clause
@@ -26,6 +25,9 @@ D = dt.datetime
     ("未开工", "未开工"), ("因资金原因暂缓施工", "因资金原因暂缓施工"), ("设备安装完成60%", "设备安装完成60%"),
     ("主体车间封顶", "主体车间封顶"), ("可研批复", "可研批复"), ("内部装修", "内部装修"), ("资金集中", "资金集中"),
     ("主体已完工", "主体已完工"), ("拟开工", "拟开工"), ("中", "中"),
+    # a plan or a number is not reframed: "已2023年6月完工" would be false
+    ("计划2023年6月完工", "计划2023年6月完工"), ("2023年6月完工", "2023年6月完工"), ("预计年底建成", "预计年底建成"),
+    ("80%完成", "80%完成"), ("一期工程90%施工中", "一期工程90%施工中"),
 ])
 def test_each_part_in_its_frame(text, expected):
     assert part_clause(text) == expected

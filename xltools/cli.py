@@ -333,6 +333,8 @@ def report(input_path, period, sheet, sei_list, sei_map, opening, by, calendar_d
                          calendar_days=calendar_days, suppress=not no_suppress, threshold=threshold,
                          dominance=dominance, va_growth=va_growth)
     prepared = sm.prepare(path, options, xltools.load(opening) if opening else None)
+    if options.by_county and not any(s.scope.startswith("county:") for s in prepared.results.scopes):
+        click.echo("提示：数据中没有县(区)列，分析中没有“分县区看”一段。", err=True)
     ledger_data = None
     if ledger:
         from .ledger import read_ledger

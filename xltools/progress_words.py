@@ -4,7 +4,8 @@ The ledger's 形象进度 is free text an office writes ("设备安装中", "主
 The report keeps its words and changes only their grammatical frame, and only where the text itself
 marks the aspect unambiguously, part by part (parts are split at "，" and "；"):
 
-- a part that already carries an aspect or a negation (已, 正在, 未, 不, 没, 将, 拟…) is kept as written;
+- a part that already carries an aspect, a negation or a plan (已, 正在, 未, 不, 将, 拟, 计划, 预计…) or a
+  number (a date, a share) is kept as written;
 - "X中" (work under way): "正在进行X" — "正在X" when X is a bare verb ("施工中" → "正在施工");
 - "X完成": "已完成X" ("设备招标完成" → "已完成设备招标"); "完成" alone: "已完成";
 - "X完工" / "X建成" / "X竣工": "X已完工" / "X已建成" / "X已竣工";
@@ -17,8 +18,8 @@ from __future__ import annotations
 
 import re
 
-# Words that already frame a part: kept as written.
-FRAMED = ("已", "正在", "正", "未", "不", "没", "将", "拟", "尚", "暂", "因", "待")
+# Words that already frame a part (an aspect, a negation, a plan): kept as written.
+FRAMED = ("已", "正在", "正", "未", "不", "没", "将", "拟", "尚", "暂", "因", "待", "计划", "预计", "力争", "确保")
 # Ending in 中 without meaning "under way" (集中, 其中…).
 NOT_PROGRESSIVE = ("集中", "其中", "适中", "之中", "空中", "心中", "当中")
 # Verbs that take 正在 directly: "施工中" → "正在施工", not "正在进行施工".
@@ -34,8 +35,8 @@ _PARTS = re.compile(r"[，,；;]")
 def part_clause(part: str) -> str:
     """One part of 形象进度 in its report frame (see the module's rules)."""
     part = part.strip().rstrip("。.")
-    if not part or any(word in part for word in FRAMED):
-        return part
+    if not part or any(word in part for word in FRAMED) or any(ch.isdigit() for ch in part):
+        return part  # a date or a share ("2023年6月完工", "完成60%") is not reframed either
     if part.endswith("中") and not part.endswith(NOT_PROGRESSIVE) and len(part) > 1:
         doing = part[:-1]
         return f"正在{doing}" if doing in BARE_VERBS else f"正在进行{doing}"

@@ -234,9 +234,8 @@ DOCX_LOOK = {  # kind: (East Asian font, Latin font, size in points, bold)
 def _declare_fonts(document) -> None:
     """Add the Chinese fonts to the document's font table with their English names as w:altName, the
     GB2312 charset and their panose, so a viewer without the Chinese name can still find the face."""
-    from lxml import etree
-
     from docx.oxml.ns import qn
+    from lxml import etree
 
     part = next(p for p in document.part.package.parts if str(p.partname) == "/word/fontTable.xml")
     root = etree.fromstring(part.blob)
