@@ -112,3 +112,13 @@ def test_by_county_without_a_county_column_says_so(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "数据中没有县(区)列，分析中没有“分县区看”一段" in proc.stderr
     assert "分县区看" not in proc.stdout and "未分县区" not in proc.stdout
+
+
+def test_a_withheld_sei_total_withholds_every_countys_sei(tmp_path):
+    """战新 has 2 enterprises in all: withheld, and with it every county's SEI (named in 表3's order, never described)."""
+    spec = [("甲县", "新材料", 1, 90000, 1.1), ("甲县", "", 4, 100000, 1.0),
+            ("乙区", "新能源", 1, 30000, 1.1), ("乙区", "", 4, 50000, 1.0)]
+    src = write_csv(tmp_path / "2022年1-12月.csv", [HEAD, *rows(spec)])
+    assert indicators(src)[("sei", "value_added")]["withheld"]
+    para = county_paragraph(run_cli("report", src, "--by", "county").stdout)
+    assert para == "乙区、甲县战新产业企业数较少，按《统计法》规定不公布分县区数据。"

@@ -140,7 +140,7 @@ def _counties(results: Results, disclosure: Disclosure, size: str, sei_hidden: b
         if enterprises == 0:
             empty.append(name)
         elif hidden(sei) or sei_hidden:
-            withheld.append((name, disclosure.reason(sei, enterprises) if not sei_hidden else "按统计法规定不予公布"))
+            withheld.append((name, disclosure.reason(sei, enterprises)))
         else:
             level = results.get(sei, size)
             share = results.share(size, sei, scope) if not hidden(scope) else None
