@@ -341,7 +341,7 @@ def report(input_path, period, sheet, sei_list, sei_map, opening, by, calendar_d
 
         ledger_data = read_ledger(ledger)
     text = render(prepared.results, prepared.disclosure, ledger_data, city=city, templates=templates,
-                  official=prepared.official)
+                  official=prepared.official, counties=options.by_county)
     if output:
         write(output, text, [path, ledger, opening, sei_list, sei_map, va_growth])
         click.echo(f"已写入 {output}")

@@ -62,7 +62,8 @@ def when(results: Results) -> str:
     return f"{p.year}年" if (p.start_month, p.end_month) == (1, 12) else p.label
 
 
-def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "全市", official=None) -> dict:
+def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "全市", official=None,
+            counties: bool = False) -> dict:
     hidden = disclosure.is_withheld
     sei_hidden = hidden(SEI) or hidden(ALL)
     computed = {i.id for i in results.computed}
@@ -107,7 +108,7 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
         "va_source": official.sources.get(SEI, "") if official else "",
         "notes": publication_notes(results, disclosure, official, counties=False),
     }
-    ctx.update(_counties(results, disclosure, size, sei_hidden))
+    ctx.update(_counties(results, disclosure, size, sei_hidden, counties))
     if ctx["by_county"]:  # the counties are described: their notes (dominance, new enterprises) apply too
         ctx["notes"] = publication_notes(results, disclosure, official, counties=True)
     if ledger is not None:
@@ -118,7 +119,7 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
 SIZE_WORDS = {"value_added": "工业增加值", "output_value": "工业总产值", "revenue": "营业收入"}
 
 
-def _counties(results: Results, disclosure: Disclosure, size: str, sei_hidden: bool) -> dict:
+def _counties(results: Results, disclosure: Disclosure, size: str, sei_hidden: bool, wanted: bool) -> dict:
     """The 分县区 paragraph (--by county): each county's SEI by the size indicator, its share of the county's
     industry and its growth, largest first; withheld counties named only, with the reason class; counties
     without SEI enterprises named. 未分县区 (blank counties, the reader's own scope) is a remainder, not a
@@ -127,8 +128,10 @@ def _counties(results: Results, disclosure: Disclosure, size: str, sei_hidden: b
     from .reader import UNKNOWN_COUNTY
 
     hidden = disclosure.is_withheld
+    # Only when asked for (--by county): results computed by county for other reasons (the Excel side's
+    # engine always is) do not add a paragraph.
     names = [s.scope.split(":", 1)[1] for s in results.scopes
-             if s.scope.startswith("county:") and not s.scope.endswith("/sei")]
+             if wanted and s.scope.startswith("county:") and not s.scope.endswith("/sei")]
     computed = {i.id for i in results.computed}
     growth_id = f"{size}_growth" if f"{size}_growth" in computed else None
     described, withheld, empty = [], [], []
@@ -192,10 +195,11 @@ def environment(templates: str | None = None):
 
 
 def render(results: Results, disclosure: Disclosure, ledger=None, *, city: str = "全市",
-           templates: str | None = None, official=None) -> str:
-    """The analysis as Markdown: `# title`, `## 一、…` headings, one paragraph per block."""
+           templates: str | None = None, official=None, counties: bool = False) -> str:
+    """The analysis as Markdown: `# title`, `## 一、…` headings, one paragraph per block.
+    `counties`: add the 分县区 paragraph (results computed by county)."""
     text = environment(templates).get_template(TEMPLATE).render(**context(results, disclosure, ledger, city,
-                                                                          official))
+                                                                          official, counties))
     out = []
     for kind, line in blocks(text):
         out.append({"title": "# ", "heading": "## ", "paragraph": ""}[kind] + line)
