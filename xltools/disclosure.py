@@ -48,13 +48,16 @@ class Disclosure:
     rule: Rule | None = None                             # the dominance rule in force, if any
     dominated: set[str] = field(default_factory=set)     # primary cells by the dominance rule
     loss_withheld: set[str] = field(default_factory=set)  # scopes whose 亏损企业亏损额 alone is withheld
+    # Structure figures withheld in scopes that are published: indicator id -> scope ids (structure_plan).
+    figures: dict[str, set[str]] = field(default_factory=dict)
 
     def is_withheld(self, scope: str) -> bool:
         return scope in self.withheld
 
     def is_figure_withheld(self, scope: str, indicator_id: str) -> bool:
         """A scope's figure: the whole scope withheld, or its loss amount held by too few loss-makers."""
-        return scope in self.withheld or (indicator_id in LOSS_FIGURES and scope in self.loss_withheld)
+        return scope in self.withheld or (indicator_id in LOSS_FIGURES and scope in self.loss_withheld) or \
+            scope in self.figures.get(indicator_id, ())
 
     def reason(self, scope: str, enterprises: int) -> str:
         """Why a withheld scope is withheld, as a report may say it: too few enterprises, or (secondary
@@ -76,6 +79,8 @@ class Disclosure:
             text += (f"亏损企业少于{self.threshold}家的范围（以及可由合计数推算出其亏损额的范围）不公布亏损企业亏损额：" +
                      "、".join(label for scope, label in labels.items()
                               if scope in self.loss_withheld and scope not in self.withheld) + "。")
+        if self.figures:
+            text += STRUCTURE_NOTE.format(t=self.threshold)
         return text
 
 
@@ -198,6 +203,7 @@ def plan(results: Results, *, enabled: bool = True, threshold: int = DEFAULT_THR
         # subtraction may be a withheld scope or a group smaller than the threshold.
         leaks = recoverable(results, d.withheld, threshold) if _exact_test_fits(results) else []
         if not leaks:
+            d.figures = structure_plan(results, d)
             return d
         _, members = leaks[0]
         candidates = sorted((s for s in n if s not in d.withheld and s != ALL and n[s] > 0),
@@ -210,6 +216,46 @@ def plan(results: Results, *, enabled: bool = True, threshold: int = DEFAULT_THR
         breaking = [c for c in candidates
                     if not Span([s for s in published if s != c], groups).contains(members)]
         d.withheld.add(breaking[0] if breaking else candidates[0])
+
+
+STRUCTURE_NOTE = ("最大1家企业营业收入占比一律不公布（与营业收入合计相乘即为该企业的营业收入）；最大N家企业营业收入占比在"
+                  "这N家或其余企业少于{t}家时不公布，新企业营业收入占比在新企业或其余企业少于{t}家时不公布。")
+
+
+def structure_plan(results: Results, d: Disclosure) -> dict[str, set[str]]:
+    """Structure figures of published scopes that would reveal fewer than `threshold` enterprises: a share
+    of the N largest enterprises' revenue times the published revenue is their revenue, so it is published
+    only when N ≥ threshold, the other enterprises are none or at least threshold, and (with a dominance
+    rule in force) the N largest are not dominated by their own largest; a new enterprises' revenue share
+    only when the new and the other enterprises are each none or at least threshold. The HHI, the share of
+    中小微型 enterprises and the count of new ones follow the scope."""
+    small = lambda k: 0 < k < d.threshold  # noqa: E731
+    out: dict[str, set[str]] = {}
+    computed = {i.id: i for i in results.computed}
+    for s in results.scopes:
+        if s.enterprises == 0 or s.scope in d.withheld:
+            continue
+        for iid, ind in computed.items():
+            if ind.formula == "top_share":
+                top = int(ind.args[1])
+                held = s.enterprises > top and (top < d.threshold or small(s.enterprises - top) or
+                                               _top_dominated(s.top[:top], d.rule))
+            elif ind.formula == "new_share":
+                new = int(round(s.structure.get("new", 0)))
+                held = small(new) or small(s.enterprises - new)
+            else:
+                continue
+            if held:
+                out.setdefault(iid, set()).add(s.scope)
+    return out
+
+
+def _top_dominated(top: list[float], rule: Rule | None) -> bool:
+    """Whether the n largest of these enterprises hold more than k% of their revenue (the rule in force)."""
+    if rule is None or not top:
+        return False
+    total = sum(top)
+    return total > 0 and sum(top[:rule.n]) / total * 100 > rule.k
 
 
 def _loss_plan(results: Results, d: Disclosure) -> set[str]:

@@ -109,7 +109,35 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
     }
     if ledger is not None:
         ctx.update(_investment(ledger))
+    ctx["industry_structure"] = structure_context(results, disclosure, [s["name"] for s in structure])
     return ctx
+
+
+def structure_context(results: Results, disclosure: Disclosure, leading: list[str]) -> dict | None:
+    """The 产业结构 paragraph: concentration, 中小微型 share and new enterprises of the SEI and of the
+    leading categories (the report's own 产业结构 leaders), each figure only where it is published, with
+    the words data/structure_words.csv gives its displayed value."""
+    from .structure import words_for
+
+    computed = {i.id for i in results.computed}
+    if "revenue_hhi" not in computed:
+        return None
+
+    def scope(sid: str, name: str) -> dict | None:
+        if disclosure.is_withheld(sid) or results.sums_of(sid).enterprises == 0:
+            return None
+        out = {"name": name}
+        for iid in ("revenue_top3_share", "revenue_hhi", "sme_share", "new_enterprises",
+                    "new_enterprises_revenue_share"):
+            held = iid not in computed or disclosure.is_figure_withheld(sid, iid)
+            res = None if held else results.get(sid, iid)
+            out[iid] = Figure(None, 1) if res is None else Figure(res.value, res.decimals, res.unit)
+            out[f"{iid}_words"] = "" if res is None else words_for(iid, out[iid].shown)
+        return out
+
+    sei = scope(SEI, "战新产业")
+    sectors = [x for x in (scope(f"sector:{n}", n) for n in leading) if x is not None]
+    return {"sei": sei, "sectors": sectors} if sei or sectors else None
 
 
 def _investment(ledger) -> dict:
