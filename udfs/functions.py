@@ -80,7 +80,8 @@ def _indicator_function(ind):
         return value(ind.id, scope, data, caller=caller)
 
     fn.__name__ = fn.__qualname__ = ind.excel
-    fn.__doc__ = f"{ind.name}（{ind.unit}）：{ind.definition}。显示位数与公布一致（{ind.decimals} 位小数）。"
+    unit = f"（{ind.unit}）" if ind.unit else ""
+    fn.__doc__ = f"{ind.name}{unit}：{ind.definition}。显示位数与公布一致（{ind.decimals} 位小数）。"
     return excel_function(scope=SCOPE_DOC, data=DATA_DOC)(fn)
 
 
