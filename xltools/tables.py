@@ -357,7 +357,7 @@ def table1(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) 
              "总量指标为增长速度之差（百分点）。3. “—”表示不适用或无法计算（分母为0，或上年同期利润总额不大于0）。"
              "4. 拉动＝本范围增加额÷全市上年同期×100（百分点），贡献率＝本范围增加额÷全市增加额×100（%），全市没有增加时不计算贡献率。"
              f"5. {va_note(fig, [ALL, SEI], labels)}"]
-    note = fig.d.note(labels)
+    note = fig.d.note(labels, structure=False)
     if note:
         notes.append(note)
     # Column A as wide as its longest label (对全市规上工业增加值增长的贡献率(现价)): the page scales, never below 90 %.
@@ -446,7 +446,7 @@ def table2(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) 
              "3. “—”表示不适用或无法计算。4. 拉动战新增长＝本产业增加额÷战新上年同期×100（百分点），"
              "贡献率＝本产业增加额÷战新增加额×100（%），战新没有增加时不计算贡献率。"
              f"5. {va_note(fig, sector_scopes(), labels)}"]
-    note = fig.d.note(labels)
+    note = fig.d.note(labels, structure=False)
     if note:
         notes.append(note)
     return Table(sheet, "表2  战略性新兴产业分产业主要经济指标", (period_label, "金额单位：亿元"),
@@ -470,7 +470,7 @@ def table3(fig: Figures, sheet: str, period_label: str, labels: dict[str, str], 
     for c in counties:
         rows.append([Cell(c, style="subname")] + [fn(f"county:{c}", f"county:{c}/sei") for _, _, fn in cols])
     notes = ["注：县区按数据中的县(区)列汇总；“—”表示不适用或无法计算。"]
-    note = fig.d.note(labels)
+    note = fig.d.note(labels, structure=False)
     if note:
         notes.append(note)
     return Table(sheet, "表3  分县区规模以上工业和战略性新兴产业主要经济指标", (period_label, "金额单位：亿元"),
