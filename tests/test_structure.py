@@ -274,4 +274,12 @@ def test_excel_functions_on_a_hand_range(hand, monkeypatch, tmp_path):
     assert f.SEI_NEW_ENTERPRISES("新材料", grid) == 3
     assert f.SEI_NEW_REVENUE_SHARE("新材料", grid) == 38.5
     assert f.SEI_INDICATOR("营业收入赫芬达尔—赫希曼指数", "新材料", grid, True) == 2187.5
+    # The 结构 table as an array: disclosure control as the summary's, unless asked not to.
+    published = f.SEI_TABLE("结构", grid)
+    assert published[0][:3] == ["范围", "企业单位数\n(个)", "营业收入\n(亿元)"]
+    material = next(row for row in published if row[0] == "新材料产业")
+    assert material[3:6] == ["…", 75.0, 2188]
+    internal = next(row for row in f.SEI_TABLE("结构", grid, False) if row[0] == "新材料产业")
+    assert internal[3] == 25.0
+    assert f.SEI_TABLE("结构表", grid).startswith("#参数错误")
     engine.CACHE.clear()
