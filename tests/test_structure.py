@@ -283,3 +283,20 @@ def test_excel_functions_on_a_hand_range(hand, monkeypatch, tmp_path):
     assert internal[3] == 25.0
     assert f.SEI_TABLE("结构表", grid).startswith("#参数错误")
     engine.CACHE.clear()
+
+
+def test_a_bureau_template_cannot_print_a_withheld_structure_figure(hand, tmp_path):
+    """A template of the bureau's own may name any figure: one withheld on its own prints as nothing."""
+    from xltools import report
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "report.md.j2").write_text(
+        "# 标题\n\n最大一家：{{ sei.revenue_top1_share }}；前三家：{{ sei.revenue_top3_share }}；"
+        "亏损额：{{ sei.loss_amount }}\n", encoding="utf-8")
+    r = compute(hand)
+    d = plan(r)
+    assert d.is_figure_withheld("sei", "loss_amount")  # two loss-makers in the SEI
+    text = report.render(r, d, templates=str(folder))
+    assert "最大一家：—；" in text and "亏损额：—" in text and f"前三家：{r.get('sei', 'revenue_top3_share').display}" in text
+    assert "最大一家：—" not in report.render(r, plan(r, enabled=False), templates=str(folder))

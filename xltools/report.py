@@ -22,14 +22,17 @@ ALL_LABEL = "全市规模以上工业"
 
 
 class Scope:
-    """A scope's published figures by indicator id: `sei.profit_margin` -> Figure."""
+    """A scope's published figures by indicator id: `sei.profit_margin` -> Figure. A figure withheld on its
+    own in a published scope (a loss amount of too few loss-makers, the largest enterprise's share…) is
+    empty, as the whole scope's are when it is withheld."""
 
-    def __init__(self, results: Results, scope: str, withheld: bool):
-        self._r, self._scope, self.withheld = results, scope, withheld
+    def __init__(self, results: Results, scope: str, withheld: bool, disclosure: Disclosure | None = None):
+        self._r, self._scope, self.withheld, self._d = results, scope, withheld, disclosure
         self._computed = {i.id for i in results.computed}
 
     def __getattr__(self, iid: str) -> Figure:
-        if iid.startswith("_") or self.withheld or iid not in self._computed:
+        if iid.startswith("_") or self.withheld or iid not in self._computed or \
+                (self._d is not None and self._d.is_figure_withheld(self._scope, iid)):
             return Figure(None, 0)
         res = self._r.get(self._scope, iid)
         return Figure(res.value, res.decimals, res.unit)
@@ -75,7 +78,7 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
         share = results.share(size, scope, SEI)
         margin_gap = results.diff("profit_margin", scope, SEI) if "profit_margin" in computed else None
         profit_share = results.share("total_profit", scope, SEI) if "total_profit" in computed else None
-        fig = Scope(results, scope, False)
+        fig = Scope(results, scope, False, disclosure)
         sectors.append({
             "name": name, "level": getattr(fig, size), "share": Figure(share.value, share.decimals),
             "profit_share": Figure(profit_share.value, profit_share.decimals) if profit_share else Figure(None, 1),
@@ -93,7 +96,7 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
     reason = {n: disclosure.reason(f"sector:{n}", results.sums_of(f"sector:{n}").enterprises) for n in withheld}
     ctx = {
         "when": when(results), "city": city, "all_label": ALL_LABEL,
-        "sei": Scope(results, SEI, sei_hidden), "all": Scope(results, ALL, hidden(ALL)),
+        "sei": Scope(results, SEI, sei_hidden, disclosure), "all": Scope(results, ALL, hidden(ALL), disclosure),
         "gap": Gaps(results, SEI, ALL, sei_hidden), "profit_words": "" if sei_hidden else _profit_words(results, SEI),
         "sectors": sectors, "structure": structure, "profit_leaders": profit_leaders, "withheld": withheld,
         "withheld_few": [n for n in withheld if reason[n] == "企业数较少"],
