@@ -206,6 +206,18 @@ def test_indicators_output_withholds_and_no_suppress_shows(hand):
     assert "25" not in line and line.count("…") == 3  # the difference of withheld figures too
 
 
+def test_structure_sheet_without_control_has_every_figure_as_a_formula(tmp_path, libreoffice, hand):
+    out = tmp_path / "内部.xlsx"
+    assert run_cli("summary", hand, "-o", out, "--no-suppress").returncode == 0
+    cells = {k: v for k, v in formula_cells(out).items() if k[0] == "结构"}
+    recalculated = formula_cells(libreoffice.recalculated(out, tmp_path / "lo"))
+    assert [k for k, v in cells.items() if not same(v[1], recalculated[k][1])] == []
+    grid = values(out)["结构"]
+    rows = {row[0]: row for row in grid[3:] if row[0]}
+    assert rows["新材料产业"][3] == 25.0 and rows["生物产业"][3:6] == [100.0, 100.0, 10000]
+    assert "…" not in {v for row in rows.values() for v in row}
+
+
 def test_structure_sheet_recalculated_by_libreoffice(tmp_path, libreoffice, hand):
     out = tmp_path / "汇总.xlsx"
     proc = run_cli("summary", hand, "-o", out)
