@@ -312,3 +312,23 @@ def test_a_bureau_template_cannot_print_a_withheld_structure_figure(hand, tmp_pa
     text = report.render(r, d, templates=str(folder))
     assert "最大一家：—；" in text and "亏损额：—" in text and f"前三家：{r.get('sei', 'revenue_top3_share').display}" in text
     assert "最大一家：—" not in report.render(r, plan(r, enabled=False), templates=str(folder))
+
+
+def test_new_revenue_share_not_recoverable_by_subtraction(tmp_path):
+    """全市 has 4 new enterprises and 战新 3: both published, 全市 − 战新 would be the one new enterprise
+    outside the SEI. The relations counted in new enterprises withhold 战新's share, then 新材料's (which
+    equals it)."""
+    rows = [[f"材料{i}公司", "3", "2", None, 10 + i, None if i < 3 else 9, 1] for i in range(6)]
+    rows += [[f"能源{i}公司", "6", "2", None, 20 + i, 19, 1] for i in range(4)]
+    rows += [[f"钢铁{i}公司", None, "2", None, 30 + i, None if i == 0 else 29, 1] for i in range(4)]
+    path = write_csv(tmp_path / "2022年1-12月.csv", table(rows))
+    r = compute(path)
+    d = plan(r)
+    assert not d.withheld
+    assert [r.value(s, "new_enterprises") for s in ("all", "sei", SECTOR["3"], SECTOR["6"])] == [4, 3, 3, 0]
+    held = {s for s in ("all", "sei", SECTOR["3"], SECTOR["6"])
+            if d.is_figure_withheld(s, "new_enterprises_revenue_share")}
+    assert held == {"sei", SECTOR["3"]}
+    doc = json.loads(run_cli("indicators", path, "--format", "json").stdout)
+    shown = {x["scope"] for x in doc["results"] if x["indicator"] == "new_enterprises_revenue_share" and not x["withheld"]}
+    assert "all" in shown and not shown & {"sei", SECTOR["3"]}

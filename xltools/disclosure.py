@@ -220,7 +220,8 @@ def plan(results: Results, *, enabled: bool = True, threshold: int = DEFAULT_THR
 
 
 STRUCTURE_NOTE = ("最大1家企业营业收入占比一律不公布（与营业收入合计相乘即为该企业的营业收入）；最大N家企业营业收入占比在"
-                  "这N家或其余企业少于{t}家时不公布，新企业营业收入占比在新企业或其余企业少于{t}家时不公布。")
+                  "这N家或其余企业少于{t}家时不公布，新企业营业收入占比在新企业或其余企业少于{t}家时"
+                  "（以及可由合计数推算出这些企业的数时）不公布。")
 
 
 def structure_plan(results: Results, d: Disclosure) -> dict[str, set[str]]:
@@ -228,27 +229,44 @@ def structure_plan(results: Results, d: Disclosure) -> dict[str, set[str]]:
     of the N largest enterprises' revenue times the published revenue is their revenue, so it is published
     only when N ≥ threshold, the other enterprises are none or at least threshold, and (with a dominance
     rule in force) the N largest are not dominated by their own largest; a new enterprises' revenue share
-    only when the new and the other enterprises are each none or at least threshold. The HHI, the share of
-    中小微型 enterprises and the count of new ones follow the scope."""
-    small = lambda k: 0 < k < d.threshold  # noqa: E731
+    only when the new and the other enterprises are each none or at least threshold, and no subtraction of
+    published scopes' new (or other) revenue leaves fewer (_new_revenue_plan). The HHI, the share of
+    中小微型 enterprises and the count of new ones follow the scope: a sum of squares is additive over the
+    same groups as the scope sums, so the scopes' secondary protection covers it."""
     out: dict[str, set[str]] = {}
-    computed = {i.id: i for i in results.computed}
-    for s in results.scopes:
-        if s.enterprises == 0 or s.scope in d.withheld:
+    for ind in results.computed:
+        if ind.formula == "top_share":
+            top = int(ind.args[1])
+            held = {s.scope for s in results.scopes if s.enterprises > top and s.scope not in d.withheld and (
+                top < d.threshold or 0 < s.enterprises - top < d.threshold or _top_dominated(s.top[:top], d.rule))}
+        elif ind.formula == "new_share":
+            held = _new_revenue_plan(results, d)
+        else:
             continue
-        for iid, ind in computed.items():
-            if ind.formula == "top_share":
-                top = int(ind.args[1])
-                held = s.enterprises > top and (top < d.threshold or small(s.enterprises - top) or
-                                               _top_dominated(s.top[:top], d.rule))
-            elif ind.formula == "new_share":
-                new = int(round(s.structure.get("new", 0)))
-                held = small(new) or small(s.enterprises - new)
-            else:
-                continue
-            if held:
-                out.setdefault(iid, set()).add(s.scope)
+        if held:
+            out[ind.id] = held
     return out
+
+
+def _new_count(s) -> int:
+    return int(round(s.structure.get("new", 0)))
+
+
+def _new_revenue_plan(results: Results, d: Disclosure) -> set[str]:
+    """Published scopes whose new enterprises' revenue is withheld: 1 to threshold−1 new enterprises or
+    others, then by the relations counted in new enterprises and in the others (revenue minus the new
+    ones' is theirs) whatever would give such a group by subtraction, as for the loss amount."""
+    new = Disclosure(True, d.threshold)
+    new.withheld = {s.scope for s in results.scopes
+                    if 0 < _new_count(s) < d.threshold or 0 < s.enterprises - _new_count(s) < d.threshold}
+    new.withheld |= d.withheld
+    counts = (_new_count, lambda s: s.enterprises - _new_count(s))
+    while True:
+        before = len(new.withheld)
+        for count in counts:
+            _secondary_by_relations(new, relations(results, count), d.threshold, results)
+        if len(new.withheld) == before:
+            return {s for s in new.withheld - d.withheld if results.sums_of(s).enterprises > 0}
 
 
 def _top_dominated(top: list[float], rule: Rule | None) -> bool:
