@@ -18,7 +18,7 @@ from xltools.errors import InputError
 HEAD = ["单位名称", "战新产业类别", "规模代码", "开业年份", "营业收入本期", "营业收入上年同期", "利润总额本期"]
 TITLE = ["2022年1-12月规模以上工业企业主要经济指标"]
 
-# 新材料 (3): three tied at 100, two at 50, one at 0, one negative: positive base 400.
+# 新材料 (3): three tied at 100, two at 50, two at 0: base 400.
 # 新能源 (6): four tied at 10.  生物 (4): one enterprise (withheld; 节能环保 (7), three of 5, with it).
 # Not SEI: 440, 30, 20.
 ROWS = [
@@ -28,7 +28,7 @@ ROWS = [
     ["丁材料", "3", "小型", 2020, 50, 40, 1],
     ["戊材料", "3", "3", None, 50, None, 1],            # no 上年同期 revenue: new
     ["己材料", "3", "微型企业", 2022, 0, 0, -1],         # opened this year, and 0 last year: new once
-    ["庚材料", "3", "4", 2019, -10, 5, -2],             # negative revenue: 0 in the concentration
+    ["庚材料", "3", "4", 2019, 0, 5, -2],               # no revenue: no share
     ["甲能源", "6", "1", 2001, 10, 9, 1],
     ["乙能源", "6", "２", 2002, 10, 9, 1],
     ["丙能源", "6", "2", 2003, 10, 9, 1],
@@ -57,10 +57,10 @@ def compute(path, **options):
     return xltools.compute(xltools.load(path, **options))
 
 
-def test_concentration_with_ties_negative_revenue_and_one_enterprise(hand):
+def test_concentration_with_ties_zero_revenue_and_one_enterprise(hand):
     r = compute(hand)
     material, energy, bio = SECTOR["3"], SECTOR["6"], SECTOR["4"]
-    # Ties: the three at 100 are the top three whichever is taken; the negative one holds no share.
+    # Ties: the three at 100 are the top three whichever is taken; the ones without revenue hold no share.
     assert r.value(material, "revenue_top1_share") == pytest.approx(25.0)
     assert r.value(material, "revenue_top3_share") == pytest.approx(75.0)
     # HHI = 3 × 25² + 2 × 12.5² = 2187.5 exactly; published as 2188 (half up).
@@ -139,9 +139,9 @@ def test_opening_year_forms():
 def test_new_enterprises_by_last_year_revenue_and_opening_year(hand, tmp_path):
     r = compute(hand)
     material = SECTOR["3"]
-    # 丙 (opened 2021), 戊 (no 上年同期), 己 (opened 2022 and 0 last year): three; revenue 100 + 50 + 0 of 390.
+    # 丙 (opened 2021), 戊 (no 上年同期), 己 (opened 2022 and 0 last year): three; revenue 100 + 50 + 0 of 400.
     assert r.value(material, "new_enterprises") == 3
-    assert r.value(material, "new_enterprises_revenue_share") == pytest.approx(150 / 390 * 100)
+    assert r.value(material, "new_enterprises_revenue_share") == 37.5
     assert r.value("all", "new_enterprises") == 3
     # Without the opening year only the revenue rule is left: 戊 and 己.
     head = [h for h in HEAD if h != "开业年份"]
@@ -238,8 +238,6 @@ def test_structure_sheet_recalculated_by_libreoffice(tmp_path, libreoffice, hand
     assert material["新企业数\n(个)"] == 3
     assert rows["新能源产业"]["最大3家企业\n营业收入占比\n(%)"] == "…"
     assert set(rows["生物产业"].values()) == {"生物产业", "…"}
-    notes = " ".join(str(row[0]) for row in grid if row[0])
-    assert "有 1 家企业营业收入为负数，在集中度指标中按0计" in notes
     # The largest enterprise's revenue is nowhere in the file; the sums sheet says "…".
     sums = values(out)["合计数据"]
     at = next(i for i, row in enumerate(sums) if row[0] == "范围")
@@ -256,7 +254,7 @@ def test_report_paragraph_in_a_bureau_s_words(hand, tmp_path):
     para = text.split("## 产业结构\n\n", 1)[1].splitlines()[0]
     assert "新材料产业营业收入前三位企业占该产业的75.0%，赫芬达尔—赫希曼指数为2188，产业集中度适中" in para
     assert "中小微型企业占85.7%，以中小微型企业为主，规模小而散" in para
-    assert "新企业3家，占营业收入的38.5%" in para
+    assert "新企业3家，占营业收入的37.5%" in para
     assert "生物产业" not in para and "25.0" not in para   # withheld scope, withheld top-1 share
     assert "新能源产业营业收入前三位" not in para             # its top three are withheld
     # The words come from the data table, chosen on the displayed value.
@@ -284,7 +282,7 @@ def test_excel_functions_on_a_hand_range(hand, monkeypatch, tmp_path):
     assert f.SEI_REVENUE_HHI("新材料", grid) == 2188
     assert f.SEI_SME_SHARE("新能源", grid) == 75.0
     assert f.SEI_NEW_ENTERPRISES("新材料", grid) == 3
-    assert f.SEI_NEW_REVENUE_SHARE("新材料", grid) == 38.5
+    assert f.SEI_NEW_REVENUE_SHARE("新材料", grid) == 37.5
     assert f.SEI_INDICATOR("营业收入赫芬达尔—赫希曼指数", "新材料", grid, True) == 2187.5
     # The 结构 table as an array: disclosure control as the summary's, unless asked not to.
     published = f.SEI_TABLE("结构", grid)
@@ -332,3 +330,37 @@ def test_new_revenue_share_not_recoverable_by_subtraction(tmp_path):
     doc = json.loads(run_cli("indicators", path, "--format", "json").stdout)
     shown = {x["scope"] for x in doc["results"] if x["indicator"] == "new_enterprises_revenue_share" and not x["withheld"]}
     assert "all" in shown and not shown & {"sei", SECTOR["3"]}
+
+
+@pytest.mark.parametrize("negatives", [1, 3])
+def test_negative_revenue_counts_as_zero_and_its_enterprises_are_protected(tmp_path, libreoffice, negatives):
+    """The concentration rests on the positive revenue; that base minus the published revenue is the negative
+    enterprises' revenue: with fewer than 3 of them the concentration figures of every scope holding them
+    are withheld (and their base is nowhere in the file), with 3 they are published."""
+    rows = [[f"材料{i}公司", "3", "2", None, 100 - 10 * i, 90, 1] for i in range(7)]
+    rows += [[f"负数{i}公司", "3", "2", None, -5, 5, -1] for i in range(negatives)]
+    rows += [[f"钢铁{i}公司", None, "2", None, 50, 40, 1] for i in range(3)]
+    path = write_csv(tmp_path / "2022年1-12月.csv", table(rows))
+    r = compute(path)
+    material = SECTOR["3"]
+    positive = sum(100 - 10 * i for i in range(7))
+    assert r.value(material, "revenue_top3_share") == pytest.approx((100 + 90 + 80) / positive * 100)
+    assert r.value(material, "revenue_hhi") == pytest.approx(
+        sum((100 - 10 * i) ** 2 for i in range(7)) / positive ** 2 * 10000)
+    d = plan(r)
+    held = {s for s in ("all", "sei", material) if d.is_figure_withheld(s, "revenue_hhi")}
+    assert held == ({"all", "sei", material} if negatives == 1 else set())
+    assert d.is_figure_withheld(material, "revenue_top3_share") == (negatives == 1)
+    out = tmp_path / "汇总.xlsx"
+    assert run_cli("summary", path, "-o", out).returncode == 0
+    grid = values(out)
+    notes = " ".join(str(row[0]) for row in grid["结构"] if row[0])
+    assert f"有 {negatives} 家企业营业收入为负数，在集中度指标中按0计" in notes
+    text = "\n".join(str(v) for row in grid["合计数据"] for v in row if v is not None)
+    assert (str(positive) in text.split("\n")) == (negatives == 3)  # 新材料's positive base: only when published
+    if negatives == 3:
+        cells = {k: v for k, v in formula_cells(out).items() if k[0] == "结构"}
+        recalculated = formula_cells(libreoffice.recalculated(out, tmp_path / "lo"))
+        assert [k for k, v in cells.items() if not same(v[1], recalculated[k][1])] == []
+    else:
+        assert "集中度指标：全市规模以上工业、战略性新兴产业、新材料产业" in notes

@@ -82,6 +82,9 @@ class Disclosure:
                               if scope in self.loss_withheld and scope not in self.withheld) + "。")
         if self.figures and structure:  # (not under tables without structure figures)
             text += STRUCTURE_NOTE.format(t=self.threshold)
+            if self.figures.get("revenue_hhi"):
+                text += NEGATIVE_NOTE.format(t=self.threshold) + "、".join(
+                    label for scope, label in labels.items() if scope in self.figures["revenue_hhi"]) + "。"
         return text
 
 
@@ -222,25 +225,32 @@ def plan(results: Results, *, enabled: bool = True, threshold: int = DEFAULT_THR
 STRUCTURE_NOTE = ("最大1家企业营业收入占比一律不公布（与营业收入合计相乘即为该企业的营业收入）；最大N家企业营业收入占比在"
                   "这N家或其余企业少于{t}家时不公布，新企业营业收入占比在新企业或其余企业少于{t}家时"
                   "（以及可由合计数推算出这些企业的数时）不公布。")
+NEGATIVE_NOTE = "有营业收入为负的企业、且这些企业少于{t}家的范围（以及可由合计数推算出其数的范围）不公布集中度指标："
 
 
 def structure_plan(results: Results, d: Disclosure) -> dict[str, set[str]]:
-    """Structure figures of published scopes that would reveal fewer than `threshold` enterprises: a share
-    of the N largest enterprises' revenue times the published revenue is their revenue, so it is published
-    only when N ≥ threshold, the other enterprises are none or at least threshold, and (with a dominance
-    rule in force) the N largest are not dominated by their own largest; a new enterprises' revenue share
-    only when the new and the other enterprises are each none or at least threshold, and no subtraction of
-    published scopes' new (or other) revenue leaves fewer (_new_revenue_plan). The HHI, the share of
-    中小微型 enterprises and the count of new ones follow the scope: a sum of squares is additive over the
-    same groups as the scope sums, so the scopes' secondary protection covers it."""
+    """Structure figures of published scopes that would reveal fewer than `threshold` enterprises:
+    - a share of the N largest enterprises' revenue times the published revenue is their revenue: published
+      only when N ≥ threshold, the other enterprises are none or at least threshold, and (with a dominance
+      rule in force) the N largest are not dominated by their own largest;
+    - the concentration figures rest on the revenue of the enterprises with positive revenue: where some
+      have negative revenue, that base minus the published revenue is theirs, so like the loss amount they
+      are withheld where the negative ones are 1 to threshold−1 (or subtraction leaves so few);
+    - a new enterprises' revenue share: the same with the new enterprises and the others.
+    The HHI otherwise, the share of 中小微型 enterprises and the count of new ones follow the scope: a sum of
+    squares is additive over the same groups as the scope sums, so the scopes' secondary protection covers it."""
+    negative = _subset_plan(results, d, (_negative_count, lambda s: s.enterprises - _negative_count(s))) \
+        if any(_negative_count(s) for s in results.scopes) else set()
     out: dict[str, set[str]] = {}
     for ind in results.computed:
         if ind.formula == "top_share":
             top = int(ind.args[1])
-            held = {s.scope for s in results.scopes if s.enterprises > top and s.scope not in d.withheld and (
+            held = negative | {s.scope for s in results.scopes if s.enterprises > top and s.scope not in d.withheld and (
                 top < d.threshold or 0 < s.enterprises - top < d.threshold or _top_dominated(s.top[:top], d.rule))}
+        elif ind.formula == "hhi":
+            held = negative
         elif ind.formula == "new_share":
-            held = _new_revenue_plan(results, d)
+            held = _subset_plan(results, d, (_new_count, lambda s: s.enterprises - _new_count(s)))
         else:
             continue
         if held:
@@ -252,21 +262,23 @@ def _new_count(s) -> int:
     return int(round(s.structure.get("new", 0)))
 
 
-def _new_revenue_plan(results: Results, d: Disclosure) -> set[str]:
-    """Published scopes whose new enterprises' revenue is withheld: 1 to threshold−1 new enterprises or
-    others, then by the relations counted in new enterprises and in the others (revenue minus the new
-    ones' is theirs) whatever would give such a group by subtraction, as for the loss amount."""
-    new = Disclosure(True, d.threshold)
-    new.withheld = {s.scope for s in results.scopes
-                    if 0 < _new_count(s) < d.threshold or 0 < s.enterprises - _new_count(s) < d.threshold}
-    new.withheld |= d.withheld
-    counts = (_new_count, lambda s: s.enterprises - _new_count(s))
+def _negative_count(s) -> int:
+    return int(round(s.structure.get("negative", 0)))
+
+
+def _subset_plan(results: Results, d: Disclosure, counts) -> set[str]:
+    """Published scopes where a figure of a subset of their enterprises (its count and its complement's: the
+    scope's published total minus the subset's figure is the complement's) holds 1 to threshold−1 of them,
+    then by the relations counted in each whatever would give such a group by subtraction, as for the loss
+    amount."""
+    held = Disclosure(True, d.threshold)
+    held.withheld = {s.scope for s in results.scopes if any(0 < c(s) < d.threshold for c in counts)} | d.withheld
     while True:
-        before = len(new.withheld)
+        before = len(held.withheld)
         for count in counts:
-            _secondary_by_relations(new, relations(results, count), d.threshold, results)
-        if len(new.withheld) == before:
-            return {s for s in new.withheld - d.withheld if results.sums_of(s).enterprises > 0}
+            _secondary_by_relations(held, relations(results, count), d.threshold, results)
+        if len(held.withheld) == before:
+            return {s for s in held.withheld - d.withheld if results.sums_of(s).enterprises > 0}
 
 
 def _top_dominated(top: list[float], rule: Rule | None) -> bool:

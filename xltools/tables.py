@@ -168,7 +168,8 @@ def _key_order(key: str) -> tuple:
 
 
 # A sums-sheet column that reveals a structure figure: withheld where that figure is.
-FIGURE_OF = {"loss_amount": "loss_amount", "revenue_top1": "revenue_top1_share",
+FIGURE_OF = {"loss_amount": "loss_amount", "revenue_positive": "revenue_hhi", "revenue_squares": "revenue_hhi",
+             "revenue_top1": "revenue_top1_share",
              "revenue_top3": "revenue_top3_share", "new_revenue": "new_enterprises_revenue_share"}
 
 
