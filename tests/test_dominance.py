@@ -105,10 +105,12 @@ def test_withheld_under_the_option_with_secondary_protection(tmp_path):
     # The totals are published, and indicators marks exactly what the summary withholds.
     assert isinstance(row_of(values(out)["表1"], "营业收入")[4], float)
     results = xltools.compute(xltools.load(src))
-    summary_withheld = plan(results, dominance=Rule()).withheld
+    planned = plan(results, dominance=Rule())
+    summary_withheld = planned.withheld
     assert summary_withheld == {"sector:新能源汽车产业", f"sector:{withheld[0]}"}
     doc = json.loads(run_cli("indicators", src, "--format", "json", "--dominance", "1,85").stdout)
-    marked = {r["scope"] for r in doc["results"] if r["withheld"]}
+    # (structure figures such as the largest enterprise's share are withheld on their own in published scopes)
+    marked = {r["scope"] for r in doc["results"] if r["withheld"] and r["indicator"] not in planned.figures}
     assert marked == summary_withheld
     assert all(r["value"] is None and r["display"] == "…" for r in doc["results"] if r["withheld"])
 
@@ -136,10 +138,13 @@ def test_indicators_marks_withheld_figures_in_every_format(tmp_path):
     spec = SPEC + [("生物产业", [50, 60])]
     src = source(tmp_path, spec)
     results = xltools.compute(xltools.load(src))
-    withheld = plan(results).withheld
+    planned = plan(results)
+    withheld = planned.withheld
     assert "sector:生物产业" in withheld
     doc = json.loads(run_cli("indicators", src, "--format", "json").stdout)
-    assert {r["scope"] for r in doc["results"] if r["withheld"]} == withheld
+    assert {r["scope"] for r in doc["results"] if r["withheld"] and r["indicator"] not in planned.figures} == withheld
+    assert {r["scope"] for r in doc["results"] if r["indicator"] == "revenue_top1_share" and r["withheld"]} == \
+        {s.scope for s in results.scopes if s.enterprises}
     kept = json.loads(run_cli("indicators", src, "--format", "json", "--no-suppress").stdout)
     bio = [r for r in kept["results"] if r["scope"] == "sector:生物产业" and r["indicator"] == "revenue"][0]
     assert bio["withheld"] is True and bio["value"] == results.value("sector:生物产业", "revenue")

@@ -439,7 +439,7 @@ def test_column_number_row_is_shown_as_written(files):
     out = validate(files[("numbers", "xlsx")])
     assert "栏次行：第3行（1、2、3、4、5、6、7）" in out
     out = validate(files[("stems", "xlsx")])
-    assert "栏次行：第3行（甲、乙、丙、丁、戊、己、1、2、3、4）" in out
+    assert "栏次行：第3行（甲、乙、丙、丁、戊、己、辛、1、2、3、4）" in out  # 辛 heads 企业规模, a column read too
 
 
 # ---------------------------------------------------------------- 7. counties

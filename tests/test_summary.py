@@ -205,7 +205,10 @@ def test_publication_layout(tmp_path):
     out = tmp_path / "s.xlsx"
     assert run_cli("summary", "-o", out).returncode == 0
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["表1", "表2", "图表", "说明", "合计数据"]
+    assert wb.sheetnames == ["表1", "表2", "图表", "结构", "说明", "合计数据"]
+    structure = wb["结构"]  # one header row; on one A4 page across
+    assert structure.page_setup.orientation == "landscape" and 90 <= (structure.page_setup.scale or 100) <= 100
+    assert structure.print_title_rows == "$3:$3" and structure.freeze_panes == "B4"
     for name in ("表1", "表2"):
         ws = wb[name]
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9

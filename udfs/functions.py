@@ -80,7 +80,8 @@ def _indicator_function(ind):
         return value(ind.id, scope, data, caller=caller)
 
     fn.__name__ = fn.__qualname__ = ind.excel
-    fn.__doc__ = f"{ind.name}（{ind.unit}）：{ind.definition}。显示位数与公布一致（{ind.decimals} 位小数）。"
+    unit = f"（{ind.unit}）" if ind.unit else ""
+    fn.__doc__ = f"{ind.name}{unit}：{ind.definition}。显示位数与公布一致（{ind.decimals} 位小数）。"
     return excel_function(scope=SCOPE_DOC, data=DATA_DOC)(fn)
 
 
@@ -132,10 +133,11 @@ def SEI_SHARE(indicator, scope=None, whole=None, data=None, caller=None):
     return _number(d.value, d.decimals)
 
 
-TABLES = {"表1": "表1", "1": "表1", "表2": "表2", "2": "表2", "表3": "表3", "3": "表3"}
+TABLES = {"表1": "表1", "1": "表1", "表2": "表2", "2": "表2", "表3": "表3", "3": "表3", "结构": "结构"}
 
 
-@excel_function(table="表1（全市与战新产业）、表2（九大领域）或 表3（分县区）；可省略，默认表1", data=DATA_DOC,
+@excel_function(table="表1（全市与战新产业）、表2（九大领域）、表3（分县区）或 结构（集中度、中小微型企业、新企业）；可省略，默认表1",
+                data=DATA_DOC,
                 suppress="可省略：默认 TRUE，按数据保密规定以“…”代替企业数少于3家的范围；FALSE 全部显示（仅供内部使用）",
                 dominance="可省略：支配性规则，如 \"1,85\"（最大1家企业占比超过85%的范围也不公布），\"1,85,all\" 时全市和战新合计也按此规则")
 def SEI_TABLE(table="表1", data=None, suppress=True, dominance=None, caller=None):
@@ -146,7 +148,7 @@ def SEI_TABLE(table="表1", data=None, suppress=True, dominance=None, caller=Non
         key = str(int(table))
     name = TABLES.get(key)
     if name is None:
-        raise UdfError(BAD_ARG + f"未知的表“{table}”：可用 表1、表2、表3")
+        raise UdfError(BAD_ARG + f"未知的表“{table}”：可用 表1、表2、表3、结构")
     suppress = suppress is None or bool(suppress)
     rule = None
     if dominance not in (None, ""):
@@ -163,7 +165,7 @@ def SEI_TABLE(table="表1", data=None, suppress=True, dominance=None, caller=Non
 
         sheets = sheet_set(e.results, plan(e.results, enabled=suppress, dominance=rule), e.info)
         for t in sheets.tables:
-            if t.sheet in ("表1", "表2", "表3"):
+            if t.sheet in set(TABLES.values()):
                 e.tables[(t.sheet, key)] = t.grid()
     if (name, key) not in e.tables:
         raise UdfError(engine.NO_DATA + "数据中没有县区列，没有表3")

@@ -14,7 +14,7 @@ from udfs import engine
 from udfs.engine import CONFIG_SHEETS, UdfError
 
 TITLE = "xltools 战新产业"
-SUMMARY_SHEETS = ("表1", "表2", "表3", "说明", "合计数据")
+SUMMARY_SHEETS = ("表1", "表2", "表3", "结构", "说明", "合计数据")
 CHECK_SHEET = "校验结果"
 REPORT_SHEET = "分析报告"
 
@@ -73,7 +73,7 @@ def refresh_indicators(book):
 
 @macro
 def write_summary(book):
-    """生成汇总表: 表1, 表2, 表3 (with counties), 说明 and 合计数据 into this workbook."""
+    """生成汇总表: 表1, 表2, 表3 (with counties), 结构, 说明 and 合计数据 into this workbook."""
     from xltools.disclosure import plan
     from xltools.tables import sheet_set
 

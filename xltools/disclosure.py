@@ -48,21 +48,25 @@ class Disclosure:
     rule: Rule | None = None                             # the dominance rule in force, if any
     dominated: set[str] = field(default_factory=set)     # primary cells by the dominance rule
     loss_withheld: set[str] = field(default_factory=set)  # scopes whose 亏损企业亏损额 alone is withheld
+    # Structure figures withheld in scopes that are published: indicator id -> scope ids (structure_plan).
+    figures: dict[str, set[str]] = field(default_factory=dict)
 
     def is_withheld(self, scope: str) -> bool:
         return scope in self.withheld
 
     def is_figure_withheld(self, scope: str, indicator_id: str) -> bool:
         """A scope's figure: the whole scope withheld, or its loss amount held by too few loss-makers."""
-        return scope in self.withheld or (indicator_id in LOSS_FIGURES and scope in self.loss_withheld)
+        return scope in self.withheld or (indicator_id in LOSS_FIGURES and scope in self.loss_withheld) or \
+            scope in self.figures.get(indicator_id, ())
 
     def reason(self, scope: str, enterprises: int) -> str:
         """Why a withheld scope is withheld, as a report may say it: too few enterprises, or (secondary
         protection, dominance) only that the law says so — saying why would itself reveal something."""
         return "企业数较少" if 0 < enterprises < self.threshold else "按统计法规定不予公布"
 
-    def note(self, labels: dict[str, str]) -> str | None:
-        """labels: scope id -> label, in table order. The line under a table. Primary and secondary cells are not told apart: saying which
+    def note(self, labels: dict[str, str], structure: bool = True) -> str | None:
+        """labels: scope id -> label, in table order; structure: say which structure figures are withheld. The line
+        under a table. Primary and secondary cells are not told apart: saying which
         scope has fewer enterprises than the threshold would itself reveal something."""
         if not self.enabled:
             return None
@@ -76,6 +80,11 @@ class Disclosure:
             text += (f"亏损企业少于{self.threshold}家的范围（以及可由合计数推算出其亏损额的范围）不公布亏损企业亏损额：" +
                      "、".join(label for scope, label in labels.items()
                               if scope in self.loss_withheld and scope not in self.withheld) + "。")
+        if self.figures and structure:  # (not under tables without structure figures)
+            text += STRUCTURE_NOTE.format(t=self.threshold)
+            if self.figures.get("revenue_hhi"):
+                text += NEGATIVE_NOTE.format(t=self.threshold) + "、".join(
+                    label for scope, label in labels.items() if scope in self.figures["revenue_hhi"]) + "。"
         return text
 
 
@@ -198,6 +207,7 @@ def plan(results: Results, *, enabled: bool = True, threshold: int = DEFAULT_THR
         # subtraction may be a withheld scope or a group smaller than the threshold.
         leaks = recoverable(results, d.withheld, threshold) if _exact_test_fits(results) else []
         if not leaks:
+            d.figures = structure_plan(results, d)
             return d
         _, members = leaks[0]
         candidates = sorted((s for s in n if s not in d.withheld and s != ALL and n[s] > 0),
@@ -210,6 +220,73 @@ def plan(results: Results, *, enabled: bool = True, threshold: int = DEFAULT_THR
         breaking = [c for c in candidates
                     if not Span([s for s in published if s != c], groups).contains(members)]
         d.withheld.add(breaking[0] if breaking else candidates[0])
+
+
+STRUCTURE_NOTE = ("最大1家企业营业收入占比一律不公布（与营业收入合计相乘即为该企业的营业收入）；最大N家企业营业收入占比在"
+                  "这N家或其余企业少于{t}家时不公布，新企业营业收入占比在新企业或其余企业少于{t}家时"
+                  "（以及可由合计数推算出这些企业的数时）不公布。")
+NEGATIVE_NOTE = "有营业收入为负的企业、且这些企业少于{t}家的范围（以及可由合计数推算出其数的范围）不公布集中度指标："
+
+
+def structure_plan(results: Results, d: Disclosure) -> dict[str, set[str]]:
+    """Structure figures of published scopes that would reveal fewer than `threshold` enterprises:
+    - a share of the N largest enterprises' revenue times the published revenue is their revenue: published
+      only when N ≥ threshold, the other enterprises are none or at least threshold, and (with a dominance
+      rule in force) the N largest are not dominated by their own largest;
+    - the concentration figures rest on the revenue of the enterprises with positive revenue: where some
+      have negative revenue, that base minus the published revenue is theirs, so like the loss amount they
+      are withheld where the negative ones are 1 to threshold−1 (or subtraction leaves so few);
+    - a new enterprises' revenue share: the same with the new enterprises and the others.
+    The HHI otherwise, the share of 中小微型 enterprises and the count of new ones follow the scope: a sum of
+    squares is additive over the same groups as the scope sums, so the scopes' secondary protection covers it."""
+    negative = _subset_plan(results, d, (_negative_count, lambda s: s.enterprises - _negative_count(s))) \
+        if any(_negative_count(s) for s in results.scopes) else set()
+    out: dict[str, set[str]] = {}
+    for ind in results.computed:
+        if ind.formula == "top_share":
+            top = int(ind.args[1])
+            held = negative | {s.scope for s in results.scopes if s.enterprises > top and s.scope not in d.withheld and (
+                top < d.threshold or 0 < s.enterprises - top < d.threshold or _top_dominated(s.top[:top], d.rule))}
+        elif ind.formula == "hhi":
+            held = negative
+        elif ind.formula == "new_share":
+            held = _subset_plan(results, d, (_new_count, lambda s: s.enterprises - _new_count(s)))
+        else:
+            continue
+        if held:
+            out[ind.id] = held
+    return out
+
+
+def _new_count(s) -> int:
+    return int(round(s.structure.get("new", 0)))
+
+
+def _negative_count(s) -> int:
+    return int(round(s.structure.get("negative", 0)))
+
+
+def _subset_plan(results: Results, d: Disclosure, counts) -> set[str]:
+    """Published scopes where a figure of a subset of their enterprises (its count and its complement's: the
+    scope's published total minus the subset's figure is the complement's) holds 1 to threshold−1 of them,
+    then by the relations counted in each whatever would give such a group by subtraction, as for the loss
+    amount."""
+    held = Disclosure(True, d.threshold)
+    held.withheld = {s.scope for s in results.scopes if any(0 < c(s) < d.threshold for c in counts)} | d.withheld
+    while True:
+        before = len(held.withheld)
+        for count in counts:
+            _secondary_by_relations(held, relations(results, count), d.threshold, results)
+        if len(held.withheld) == before:
+            return {s for s in held.withheld - d.withheld if results.sums_of(s).enterprises > 0}
+
+
+def _top_dominated(top: list[float], rule: Rule | None) -> bool:
+    """Whether the n largest of these enterprises hold more than k% of their revenue (the rule in force)."""
+    if rule is None or not top:
+        return False
+    total = sum(top)
+    return total > 0 and sum(top[:rule.n]) / total * 100 > rule.k
 
 
 def _loss_plan(results: Results, d: Disclosure) -> set[str]:

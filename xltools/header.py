@@ -14,7 +14,7 @@ from .columns import ColumnInfo, HeaderMatch
 from .sources import PEEK_ROWS
 
 NUMBER_KINDS = {"money", "persons"}
-TEXT_KINDS = {"identifier", "code", "text", "category"}
+TEXT_KINDS = {"identifier", "code", "text", "category", "size", "year"}
 
 
 @dataclass

@@ -18,13 +18,15 @@ import pandas as pd
 from .reader import BureauData
 from .rounding import NULL_DISPLAY, display
 from .sei import category_names
+from .structure import group_aggregates, scope_structure
 
 YI = 100_000.0  # 千元 per 亿元
 ALL, SEI = "all", "sei"
 SCOPE_LABELS = {ALL: "全市规模以上工业", SEI: "战略性新兴产业"}
 # Difference units by indicator unit: a % indicator differs in percentage points.
 DIFF_UNITS = {"%": "百分点", "百分点": "百分点"}
-ADDITIVE = {"count", "loss_count", "loss_amount", "sum"}
+ADDITIVE = {"count", "loss_count", "loss_amount", "sum", "new_count"}
+COUNTS = ("count", "loss_count", "new_count")  # whole numbers of enterprises
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,10 @@ class ScopeSums:
     loss_enterprises: int
     loss_amount: float  # 千元, positive
     sums: dict[str, float]  # column key -> Σ in 千元 (persons for employees)
+    # Per-enterprise aggregates of the structure indicators (structure.py): structure.SUM_LABELS' keys,
+    # and `top`, the largest positive revenues, largest first.
+    structure: dict[str, float] = field(default_factory=dict)
+    top: list[float] = field(default_factory=list)
 
     def get(self, key: str) -> float:
         return self.sums.get(key, 0.0)
@@ -351,6 +357,7 @@ def scope_sums(data: BureauData, by_county: bool = False, groups: _Groups | None
     groups = groups or _Groups(data, by_county)
     keys = [c for c in f.columns if c.endswith(("_cur", "_ly", "_boy", "_lyboy"))]
     partials = {k: groups.partials(f[k].to_numpy(dtype="float64")) for k in keys}
+    structure = group_aggregates(f, groups, data.period.year)
     loss_n: dict[int, int] = {}
     loss_amt: dict[int, float] = {}
     if "total_profit_cur" in f.columns:
@@ -364,7 +371,7 @@ def scope_sums(data: BureauData, by_county: bool = False, groups: _Groups | None
         n = sum(groups.sizes[g] for g in members)
         losses = sum(loss_n.get(g, 0) for g in members)
         amount = carried(0.0 - math.fsum(loss_amt.get(g, 0.0) for g in members))  # never -0.0
-        out.append(ScopeSums(scope, label, n, losses, amount, sums))
+        out.append(ScopeSums(scope, label, n, losses, amount, sums, *scope_structure(structure, members, carried)))
     return out
 
 
@@ -449,6 +456,25 @@ def evaluate(ind: Indicator, s: ScopeSums, all_sums: ScopeSums, period, has_boy:
     if f == "share_all":
         total = all_sums.get(f"{a[0]}_cur")
         return None if total == 0 else s.get(f"{a[0]}_cur") / total * 100
+    return _structure(f, a, s)
+
+
+def _structure(f: str, a: tuple[str, ...], s: ScopeSums) -> float | None:
+    """The structure indicators: shares of the largest enterprises' positive revenue, the HHI of the
+    revenue shares (0–10 000), the share of 中小微型 enterprises, the new enterprises and their revenue share."""
+    st = s.structure
+    base = st.get("revenue_positive", 0.0)
+    if f == "top_share":
+        return None if base <= 0 else st[f"revenue_top{a[1]}"] / base * 100
+    if f == "hhi":
+        return None if base <= 0 else st["revenue_squares"] / (base * base) * 10000
+    if f == "sme_share":
+        return st["sme"] / s.enterprises * 100
+    if f == "new_count":
+        return st["new"]
+    if f == "new_share":
+        revenue = s.get("revenue_cur")
+        return None if revenue <= 0 else st["new_revenue"] / revenue * 100
     raise ValueError(f"unknown formula {f!r} of {ind.id}")
 
 
@@ -539,6 +565,18 @@ class ExcelFormulas:
         if f == "share_all":
             total = self.ref(ALL, f"{a[0]}_cur")
             return ExcelExpr(f"{r(a[0] + '_cur')}/{total}*100", empty + (f"{total}=0",))
+        base = r("revenue_positive")
+        if f == "top_share":
+            return ExcelExpr(f"{r('revenue_top' + a[1])}/{base}*100", empty + (f"{base}<=0",))
+        if f == "hhi":
+            return ExcelExpr(f"{r('revenue_squares')}/({base}*{base})*10000", empty + (f"{base}<=0",))
+        if f == "sme_share":
+            return ExcelExpr(f"{r('sme')}/{n}*100", empty)
+        if f == "new_count":
+            return ExcelExpr(r("new"), empty)
+        if f == "new_share":
+            revenue = r("revenue_cur")
+            return ExcelExpr(f"{r('new_revenue')}/{revenue}*100", empty + (f"{revenue}<=0",))
         raise ValueError(f"unknown formula {f!r} of {ind.id}")
 
     def diff(self, indicator_id: str, scope: str, reference: str) -> ExcelExpr:
@@ -621,7 +659,7 @@ def compute(data: BureauData, *, by_county: bool = False, warnings: list[str] | 
             value = evaluate(ind, s, all_sums, data.period, has_boy)
             if value is not None and not math.isfinite(value):
                 value = None
-            if value is not None and ind.formula in ("count", "loss_count"):
+            if value is not None and ind.formula in COUNTS:
                 value = int(value)
             results.append(Result(s.scope, s.label, ind.id, ind.name, ind.unit, value,
                                   display(value, ind.decimals), ind.decimals))
@@ -662,6 +700,8 @@ def column_label(key: str, specs=None) -> str:
         from .columns import column_specs
 
         specs = column_specs()
+    if key in specs:  # a column without periods: enterprise_size, opening_year
+        return specs[key].label
     cid, _, per = key.rpartition("_")
     spec = specs.get(cid)
     label = spec.label if spec else key

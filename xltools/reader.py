@@ -33,6 +33,7 @@ from .sei import UnknownCategory, normalise_category
 from .sheets import choose_sheet
 from .sources import Source, limit, open_source
 from .stored import SheetFacts
+from .structure import read_opening_years, read_sizes
 from .values import clean_text
 
 UNKNOWN_COUNTY = "未分县区"
@@ -113,6 +114,12 @@ def read_bureau(path: str | os.PathLike, *, sheet: str | None = None, period: Pe
     if "sei_category" in texts:
         texts["sei_category"] = _categories(texts["sei_category"], roles.enterprise, cells.first_row,
                                             layout.columns["sei_category"], issues)
+    if "enterprise_size" in texts:
+        texts["enterprise_size"] = read_sizes(texts["enterprise_size"], roles.enterprise, cells.first_row,
+                                              layout.columns["enterprise_size"], issues)
+    if "opening_year" in texts:
+        texts["opening_year"] = read_opening_years(texts["opening_year"], roles.enterprise, cells.first_row,
+                                                   layout.columns["opening_year"], issues, period.year)
     issues.items.sort(key=lambda it: (it.row or 0, it.col_index or 0))
     issues.raise_if_any()
     if not roles.enterprise.any():

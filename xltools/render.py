@@ -116,8 +116,9 @@ def table(results: Results, disclosure: Disclosure | None = None, keep_values: b
     for ind in results.computed:
         d = results.diff(ind.id, SEI, ALL)
         diff = "" if ind.additive or ind.formula in NO_DIFFERENCE else d.display
-        if diff and (hidden(ALL) or hidden(SEI)):
-            diff = shown(SEI if hidden(SEI) else ALL, diff)
+        if diff:  # a difference of a withheld figure is withheld too
+            held = next((x for x in (SEI, ALL) if shown(x, "", ind.id) != ""), None)
+            diff = shown(held, diff, ind.id) if held else diff
         rows.append([ind.name, ind.unit, shown(ALL, results.get(ALL, ind.id).display, ind.id),
                      shown(SEI, results.get(SEI, ind.id).display, ind.id), f"{diff} {d.unit}".strip() if diff else ""])
     out += _grid(["指标", "单位", "全市规上工业", "战略性新兴产业", "战新 − 全市"], rows, right_from=2)

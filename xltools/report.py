@@ -22,14 +22,17 @@ ALL_LABEL = "全市规模以上工业"
 
 
 class Scope:
-    """A scope's published figures by indicator id: `sei.profit_margin` -> Figure."""
+    """A scope's published figures by indicator id: `sei.profit_margin` -> Figure. A figure withheld on its
+    own in a published scope (a loss amount of too few loss-makers, the largest enterprise's share…) is
+    empty, as the whole scope's are when it is withheld."""
 
-    def __init__(self, results: Results, scope: str, withheld: bool):
-        self._r, self._scope, self.withheld = results, scope, withheld
+    def __init__(self, results: Results, scope: str, withheld: bool, disclosure: Disclosure | None = None):
+        self._r, self._scope, self.withheld, self._d = results, scope, withheld, disclosure
         self._computed = {i.id for i in results.computed}
 
     def __getattr__(self, iid: str) -> Figure:
-        if iid.startswith("_") or self.withheld or iid not in self._computed:
+        if iid.startswith("_") or self.withheld or iid not in self._computed or \
+                (self._d is not None and self._d.is_figure_withheld(self._scope, iid)):
             return Figure(None, 0)
         res = self._r.get(self._scope, iid)
         return Figure(res.value, res.decimals, res.unit)
@@ -76,7 +79,7 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
         share = results.share(size, scope, SEI)
         margin_gap = results.diff("profit_margin", scope, SEI) if "profit_margin" in computed else None
         profit_share = results.share("total_profit", scope, SEI) if "total_profit" in computed else None
-        fig = Scope(results, scope, False)
+        fig = Scope(results, scope, False, disclosure)
         sectors.append({
             "name": name, "level": getattr(fig, size), "share": Figure(share.value, share.decimals),
             "profit_share": Figure(profit_share.value, profit_share.decimals) if profit_share else Figure(None, 1),
@@ -94,7 +97,7 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
     reason = {n: disclosure.reason(f"sector:{n}", results.sums_of(f"sector:{n}").enterprises) for n in withheld}
     ctx = {
         "when": when(results), "city": city, "all_label": ALL_LABEL,
-        "sei": Scope(results, SEI, sei_hidden), "all": Scope(results, ALL, hidden(ALL)),
+        "sei": Scope(results, SEI, sei_hidden, disclosure), "all": Scope(results, ALL, hidden(ALL), disclosure),
         "gap": Gaps(results, SEI, ALL, sei_hidden), "profit_words": "" if sei_hidden else _profit_words(results, SEI),
         "sectors": sectors, "structure": structure, "profit_leaders": profit_leaders, "withheld": withheld,
         "withheld_few": [n for n in withheld if reason[n] == "企业数较少"],
@@ -113,6 +116,7 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
         ctx["notes"] = publication_notes(results, disclosure, official, counties=True)
     if ledger is not None:
         ctx.update(_investment(ledger))
+    ctx["industry_structure"] = structure_context(results, disclosure, [s["name"] for s in structure])
     return ctx
 
 
@@ -160,6 +164,33 @@ def _counties(results: Results, disclosure: Disclosure, size: str, sei_hidden: b
             "counties_law": [n for n, why in withheld if why != "企业数较少"], "counties_without_sei": empty,
             "county_unknown": unknown, "by_county": bool(names), "county_what": SIZE_WORDS[size],
             "county_basis": "按现价计算" if size == "value_added" else ""}
+
+
+def structure_context(results: Results, disclosure: Disclosure, leading: list[str]) -> dict | None:
+    """The 产业结构 paragraph: concentration, 中小微型 share and new enterprises of the SEI and of the
+    leading categories (the report's own 产业结构 leaders), each figure only where it is published, with
+    the words data/structure_words.csv gives its displayed value."""
+    from .structure import words_for
+
+    computed = {i.id for i in results.computed}
+    if "revenue_hhi" not in computed:
+        return None
+
+    def scope(sid: str, name: str) -> dict | None:
+        if disclosure.is_withheld(sid) or results.sums_of(sid).enterprises == 0:
+            return None
+        out = {"name": name}
+        for iid in ("revenue_top3_share", "revenue_hhi", "sme_share", "new_enterprises",
+                    "new_enterprises_revenue_share"):
+            held = iid not in computed or disclosure.is_figure_withheld(sid, iid)
+            res = None if held else results.get(sid, iid)
+            out[iid] = Figure(None, 1) if res is None else Figure(res.value, res.decimals, res.unit)
+            out[f"{iid}_words"] = "" if res is None else words_for(iid, out[iid].shown)
+        return out
+
+    sei = scope(SEI, "战新产业")
+    sectors = [x for x in (scope(f"sector:{n}", n) for n in leading) if x is not None]
+    return {"sei": sei, "sectors": sectors} if sei or sectors else None
 
 
 def _investment(ledger) -> dict:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .disclosure import LOSS_FIGURES, Disclosure
+from .disclosure import Disclosure
 from .errors import column_letter
 from .indicators import ALL, DIFF_UNITS, SEI, ExcelExpr, ExcelFormulas, Results, column_label, indicator, indicators
 from .rounding import NULL_DISPLAY, WITHHELD_DISPLAY, rounded
@@ -126,7 +126,7 @@ class Sums:
         self.sheet = sheet
         self.scopes = [s for s in results.scopes if not disclosure.is_withheld(s.scope)]
         keys = sorted({k for s in results.scopes for k in s.sums}, key=_key_order)
-        self.keys = list(COUNT_KEYS) + keys
+        self.keys = list(COUNT_KEYS) + keys + structure_keys(results)
         self.row_of = {s.scope: i for i, s in enumerate(self.scopes)}
         self.col_of = {k: 2 + i for i, k in enumerate(self.keys)}
         p = results.period
@@ -136,11 +136,13 @@ class Sums:
             + [Header(0, 2 + i, 0, 2 + i, _unit_below(_sum_label(k))) for i, k in enumerate(self.keys)],
             1,
             [[Cell(s.label, style="name"), Cell(s.scope, style="text")]
-             + [Cell(WITHHELD_DISPLAY) if k in LOSS_FIGURES and disclosure.is_figure_withheld(s.scope, k)
+             + [Cell(WITHHELD_DISPLAY) if disclosure.is_figure_withheld(s.scope, FIGURE_OF.get(k, ""))
                 else Cell(_sum_value(s, k), style="sum") for k in self.keys] for s in self.scopes],
             [24, 30] + [15] * len(self.keys),
             notes=["本表是表1—表3全部公式的计算依据：每个指标都是对本表单元格的公式。只含公布的范围；"
-                   "按规定不公布的范围，其合计数不在本文件中。平均用工人数单位为人。"],
+                   "按规定不公布的范围，其合计数不在本文件中。平均用工人数单位为人。"
+                   "最后几列（营业收入平方和、最大企业营业收入、中小微型企业数、新企业数等）是结构指标的依据，"
+                   "由企业数据算出，不能由其他合计数推出；不公布的数以“…”表示。"],
             pre_rows=[[Cell("累计月数", style="name"), Cell(p.months, style="param", decimals=0)],
                       [Cell("计算天数", style="name"), Cell(p.days, style="param", decimals=0)]],
             gridlines=True)
@@ -165,9 +167,35 @@ def _key_order(key: str) -> tuple:
     return (ids.index(cid) if cid in ids else len(ids), periods.index(per) if per in periods else len(periods))
 
 
+# A sums-sheet column that reveals a structure figure: withheld where that figure is.
+FIGURE_OF = {"loss_amount": "loss_amount", "revenue_positive": "revenue_hhi", "revenue_squares": "revenue_hhi",
+             "revenue_top1": "revenue_top1_share",
+             "revenue_top3": "revenue_top3_share", "new_revenue": "new_enterprises_revenue_share"}
+
+
+def structure_keys(results: Results) -> list[str]:
+    """The structure sums the computed structure indicators refer to, in SUM_LABELS order."""
+    from .structure import SUM_LABELS
+
+    used = {i.formula for i in results.computed}
+    wanted = set()
+    if used & {"top_share", "hhi"}:
+        wanted |= {"revenue_positive", "revenue_squares"}
+    wanted |= {f"revenue_top{i.args[1]}" for i in results.computed if i.formula == "top_share"}
+    if "sme_share" in used:
+        wanted.add("sme")
+    if used & {"new_count", "new_share"}:
+        wanted |= {"new", "new_revenue"} if "new_share" in used else {"new"}
+    return [k for k in SUM_LABELS if k in wanted]
+
+
 def _sum_label(key: str) -> str:
+    from .structure import SUM_LABELS
+
     if key in COUNT_KEYS:
         return COUNT_KEYS[key]
+    if key in SUM_LABELS:
+        return SUM_LABELS[key]
     return column_label(key)
 
 
@@ -184,6 +212,9 @@ def _sum_value(s, key: str):
         return s.loss_enterprises
     if key == "loss_amount":
         return s.loss_amount
+    if key in s.structure:
+        value = s.structure[key]
+        return int(value) if key in ("sme", "new") else value
     return s.sums[key]
 
 
@@ -327,7 +358,7 @@ def table1(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) 
              "总量指标为增长速度之差（百分点）。3. “—”表示不适用或无法计算（分母为0，或上年同期利润总额不大于0）。"
              "4. 拉动＝本范围增加额÷全市上年同期×100（百分点），贡献率＝本范围增加额÷全市增加额×100（%），全市没有增加时不计算贡献率。"
              f"5. {va_note(fig, [ALL, SEI], labels)}"]
-    note = fig.d.note(labels)
+    note = fig.d.note(labels, structure=False)
     if note:
         notes.append(note)
     # Column A as wide as its longest label (对全市规上工业增加值增长的贡献率(现价)): the page scales, never below 90 %.
@@ -416,7 +447,7 @@ def table2(fig: Figures, sheet: str, period_label: str, labels: dict[str, str]) 
              "3. “—”表示不适用或无法计算。4. 拉动战新增长＝本产业增加额÷战新上年同期×100（百分点），"
              "贡献率＝本产业增加额÷战新增加额×100（%），战新没有增加时不计算贡献率。"
              f"5. {va_note(fig, sector_scopes(), labels)}"]
-    note = fig.d.note(labels)
+    note = fig.d.note(labels, structure=False)
     if note:
         notes.append(note)
     return Table(sheet, "表2  战略性新兴产业分产业主要经济指标", (period_label, "金额单位：亿元"),
@@ -440,7 +471,7 @@ def table3(fig: Figures, sheet: str, period_label: str, labels: dict[str, str], 
     for c in counties:
         rows.append([Cell(c, style="subname")] + [fn(f"county:{c}", f"county:{c}/sei") for _, _, fn in cols])
     notes = ["注：县区按数据中的县(区)列汇总；“—”表示不适用或无法计算。"]
-    note = fig.d.note(labels)
+    note = fig.d.note(labels, structure=False)
     if note:
         notes.append(note)
     return Table(sheet, "表3  分县区规模以上工业和战略性新兴产业主要经济指标", (period_label, "金额单位：亿元"),
@@ -488,6 +519,53 @@ def chart_table(fig: Figures, sheet: str, period_label: str) -> Table | None:
     notes = ["图中只含有企业且公布数据的产业；数据为表2中的同一公式。"]
     return Table(sheet, "战略性新兴产业分产业结构和增速", (period_label, ""), header, 1, rows,
                  [22] + [13] * len(all_cols), notes, charts=charts)
+
+
+# ---------------------------------------------------------------- 结构
+
+STRUCTURE_COLUMNS = (("enterprises", "企业单位数\n(个)"), ("revenue", "营业收入\n(亿元)"),
+                     ("revenue_top1_share", "最大1家企业\n营业收入占比\n(%)"),
+                     ("revenue_top3_share", "最大3家企业\n营业收入占比\n(%)"),
+                     ("revenue_hhi", "营业收入\n赫芬达尔—\n赫希曼指数"),
+                     ("sme_share", "中小微型\n企业占比\n(%)"), ("new_enterprises", "新企业数\n(个)"),
+                     ("new_enterprises_revenue_share", "新企业营业\n收入占比\n(%)"))
+
+
+def structure_table(fig: Figures, sheet: str, period_label: str, labels: dict[str, str], sums_sheet: str
+                    ) -> Table | None:
+    """产业结构: concentration, 中小微型 share and new enterprises of every scope, as formulas over the sums
+    sheet (whose structure columns — sums of squares, the largest enterprises' revenue — come from the
+    enterprise rows and are written there as values)."""
+    cols = [(iid, text) for iid, text in STRUCTURE_COLUMNS if fig.has(iid)]
+    if not any(indicator(iid).formula not in ("count", "sum") for iid, _ in cols):
+        return None
+    rows = []
+    for s in fig.r.scopes:
+        style = "name" if s.scope in (ALL, SEI) or (s.scope.startswith("county:") and "/" not in s.scope) \
+            else "subname"
+        rows.append([Cell(s.label, style=style)] + [fig.value(s.scope, iid) for iid, _ in cols])
+    computed = {i.id for i in fig.r.computed}
+    notes = ["注：1. 集中度按营业收入：最大1家、3家企业的营业收入占本范围的比重，以及赫芬达尔—赫希曼指数"
+             "（各企业营业收入占比(%)的平方和，0至10000，1500以下为分散、1500至2500为适度集中、2500以上为高度集中）；"
+             "营业收入为负的企业按0计，营业收入相同的企业任取其一（占比相同）；不足3家企业时最大3家即全部企业。"
+             "2. 中小微型企业为企业规模（规模代码）为中型、小型、微型的企业。"
+             "3. 新企业为上年同期营业收入为空或为0的企业，以及（有开业年份列时）开业年份不早于报告年份上一年的企业。"
+             f"4. 本表每个数都是对“{sums_sheet}”表的公式；营业收入平方和、最大1家和3家企业的营业收入、中小微型企业数、"
+             "新企业数及其营业收入由企业数据算出，不能由其他合计数推出，作为数值写在该表中。"]
+    if "sme_share" not in computed:
+        notes.append("数据中没有企业规模（规模代码）列，未计算中小微型企业占比。")
+    if "new_enterprises" not in computed:
+        notes.append("数据中没有上年同期营业收入列，未计算新企业数及其营业收入占比。")
+    negative = int(fig.r.scopes[0].structure.get("negative", 0)) if fig.r.scopes else 0
+    if negative:
+        notes.append(f"有 {negative} 家企业营业收入为负数，在集中度指标中按0计（请用 xltools validate 核实）。")
+    note = fig.d.note(labels)
+    if note:
+        notes.append(note)
+    header = [Header(0, 0, 0, 0, "范围")] + [Header(0, i + 1, 0, i + 1, text) for i, (_, text) in enumerate(cols)]
+    width = max([24] + [_display_width(str(r[0].value)) + 2 for r in rows])
+    return Table(sheet, "战略性新兴产业结构指标", (period_label, "金额单位：亿元"), header, 1, rows,
+                 [width] + [11] * len(cols), notes)
 
 
 # ---------------------------------------------------------------- 说明
@@ -589,6 +667,9 @@ def sheet_set(results: Results, disclosure: Disclosure, info: SourceInfo, *, pre
     charts = chart_table(fig, f"{prefix}图表", label)
     if charts is not None:
         tables.append(charts)
+    structure = structure_table(fig, f"{prefix}结构", label, labels, sums.sheet)
+    if structure is not None:
+        tables.append(structure)
     tables.append(notes_table(results, disclosure, info, f"{prefix}说明", sums.sheet, labels, official))
     tables.append(sums.table)
     return SheetSet(label, tables, sums)
