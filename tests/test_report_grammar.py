@@ -195,7 +195,7 @@ NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])")
 
 def check_text(text: str, results, disclosure) -> None:
     assert_no_broken_sentence(text)
-    body = text.split("\n", 1)[1].split("## 说明")[0]
+    body = text.split("\n", 1)[1].split("## 说明")[0].replace(results.period.label, "")
     allowed = published_numbers(results, disclosure)
     for number in NUMBER.findall(body):
         assert number in allowed or number == str(results.period.year), (number, body)
@@ -252,3 +252,37 @@ def test_a_category_of_six_withheld_to_protect_another_is_not_called_small(tmp_p
     # Categories are withheld, so no ranking words: one of them might be the larger.
     assert "占比最高" not in proc.stdout and "两大领域" not in proc.stdout
     assert_no_broken_sentence(proc.stdout)
+
+
+def test_ranking_words_hold_for_any_profits_columns_and_nulls(tmp_path_factory):
+    """The constructed city (nothing withheld, so ranking words are written) with random profits (losses
+    too), a random subset of its columns and random empty cells: whole sentences, every number a figure,
+    and 占比最高 said of the category that is the largest."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    import xltools
+    from xltools.disclosure import plan
+    from xltools.report import render
+
+    optional = [h for h in CITY_HEAD[3:] if h != "营业收入本期"]
+
+    @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(keep=st.sets(st.sampled_from(optional), min_size=1), profit=st.integers(-12000, 12000),
+           blank=st.sets(st.tuples(st.integers(0, 15), st.sampled_from(optional)), max_size=20))
+    def run(keep, profit, blank):
+        path = write_export(tmp_path_factory.mktemp("c") / "2023年1-6月.xlsx", CITY_HEAD, city_rows(profit),
+                            keep | {"营业收入本期"}, blank, period="2023年1-6月")
+        results = xltools.compute(xltools.load(path))
+        disclosure = plan(results)
+        text = render(results, disclosure)
+        check_text(text, results, disclosure)
+        leader = re.search(r"([^，；。]+产业)(?:增加值|工业总产值|营业收入)[\d.]+亿元，占战新产业的[\d.]+%（[^）]+）"
+                           r"，是全市工业战新产业占比最高的产业", text)
+        if leader:
+            size = re.search(r"产业(增加值|工业总产值|营业收入)", leader.group(0)).group(1)
+            iid = {"增加值": "value_added", "工业总产值": "output_value", "营业收入": "revenue"}[size]
+            values = {s: results.value(s, iid) or 0 for s in results.scope_ids() if s.startswith("sector:")}
+            assert max(values, key=values.get) == "sector:" + leader.group(1)
+
+    run()

@@ -2,8 +2,10 @@
 
 The sentences are Jinja2 templates (xltools/templates/report.md.j2, or a bureau's own copy
 with --templates); this module only hands them the engine's figures (rounded as published)
-and the words chosen from their signs (wording.py). Categories withheld by disclosure
-control are named, never described with numbers. Output: Markdown, or a .docx in the
+and the words chosen from their signs (wording.py). Every clause is optional (wording.clause,
+group, sentence): a missing, null or withheld figure takes its clause and punctuation with it.
+Categories withheld by disclosure control are named, never described with numbers, and
+ranking words are written only when no category is withheld. Output: Markdown, or a .docx in the
 usual official-document look (title, 黑体 headings, 仿宋 body, first-line indent).
 """
 from __future__ import annotations
@@ -90,7 +92,8 @@ def _concentration(results: Results, sectors: list[dict], size: str, computed: s
             profit = _combined_share(results, "total_profit", names) if "total_profit" in computed else Figure(None, 1)
             return {"names": names, "count": {2: "两大", 3: "三大"}[k], "who": {2: "两者", 3: "三者"}[k],
                     "share": _combined_share(results, size, names),
-                    "profit_share": profit if profit and profit.shown <= 100 else Figure(None, 1)}
+                    # A floor of a share only means something between 0 and 100 (others may lose money).
+                    "profit_share": profit if profit and 0 < profit.shown <= 100 else Figure(None, 1)}
     return None
 
 
