@@ -286,3 +286,23 @@ def test_ranking_words_hold_for_any_profits_columns_and_nulls(tmp_path_factory):
             assert max(values, key=values.get) == "sector:" + leader.group(1)
 
     run()
+
+
+def test_a_header_only_export_is_an_input_error(tmp_path):
+    head, _ = sample_table()
+    out = tmp_path / "发展现状.docx"
+    proc = run_cli("report", write_export(tmp_path / "2022年1-12月.xlsx", head, []), "-o", out)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "没有企业数据" in proc.stderr
+    assert not out.exists()
+
+
+def test_a_bureaus_older_template_still_renders(tmp_path):
+    """Names the shipped template used before the grammar (s.margin_gap, profit_leaders) stay in the context."""
+    own = tmp_path / "模板"
+    own.mkdir()
+    (own / "report.md.j2").write_text(
+        "# {{ when }}{{ city }}\n\n{% for s in sectors %}{{ s.name }}{{ s.margin_gap | compare('战新产业') }}；{% endfor %}"
+        "{% for s in profit_leaders %}{{ s.name }}{{ s.profit_share }}%{% endfor %}\n", encoding="utf-8")
+    proc = run_cli("report", "--templates", own)
+    assert proc.returncode == 0, proc.stderr
+    assert "新材料产业低于战新产业0.66个百分点；" in proc.stdout

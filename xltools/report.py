@@ -127,6 +127,8 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
             "profit_margin": fig.profit_margin,
             # Against all industry (the seed: "高于全市平均水平"), and the profit growth against SEI's.
             "margin_vs_all": _figure(results.diff("profit_margin", scope, ALL) if "profit_margin" in computed else None),
+            # Against SEI: no longer in the shipped sentences, kept for bureaus' own templates that use it.
+            "margin_gap": _figure(results.diff("profit_margin", scope, SEI) if "profit_margin" in computed else None),
             "profit_growth_gap": _figure(results.diff("total_profit_growth", scope, SEI)
                                          if "total_profit_growth" in computed else None),
             "profit_words": _profit_words(results, scope)})
