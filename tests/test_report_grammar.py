@@ -135,6 +135,20 @@ def test_golden_text_of_a_city_where_the_leader_of_value_added_is_not_the_leader
     assert "主要集中在新能源产业和新材料产业两大领域" in proc.stdout
 
 
+def test_no_ranking_words_when_a_withheld_category_might_be_larger(tmp_path):
+    """生物产业 (2 enterprises) is withheld and so is 新材料产业 to protect it; 新能源产业 is the largest
+    published category but the two withheld together hold more: nobody may say it leads."""
+    rows = [r for r in city_rows() if r[2] != "生物"]
+    rows += [[f"B{i}", f"生物企业{i}", "生物"] + [v * 3 for v in r[3:]] for i, r in enumerate(rows[:2])]
+    proc = run_cli("report", city_export(tmp_path, rows))
+    assert proc.returncode == 0, proc.stderr
+    assert "生物产业企业数较少" in proc.stdout and "新材料产业的数据按《统计法》规定不予公布" in proc.stdout
+    assert "新能源产业增加值" in proc.stdout
+    for words in ("占比最高", "也是最高", "两大领域", "三大领域"):
+        assert words not in proc.stdout
+    assert_no_broken_sentence(proc.stdout)
+
+
 def test_the_leader_of_both_is_said_to_be_so(tmp_path):
     proc = run_cli("report", city_export(tmp_path, city_rows(profit_of_energy=9000)))
     assert proc.returncode == 0, proc.stderr
@@ -199,6 +213,13 @@ def check_text(text: str, results, disclosure) -> None:
     allowed = published_numbers(results, disclosure)
     for number in NUMBER.findall(body):
         assert number in allowed or number == str(results.period.year), (number, body)
+    # 占比最高 is said only of the category that is the largest, withheld ones included.
+    leader = re.search(r"从产业结构看，([^，；。]+产业)(增加值|工业总产值|营业收入)[\d.]+亿元，占战新产业的[\d.]+%（[^）]+）"
+                       r"，是全市工业战新产业占比最高的产业", text)
+    if leader:
+        iid = {"增加值": "value_added", "工业总产值": "output_value", "营业收入": "revenue"}[leader.group(2)]
+        values = {s: results.value(s, iid) or 0 for s in results.scope_ids() if s.startswith("sector:")}
+        assert max(values, key=values.get) == "sector:" + leader.group(1)
 
 
 @pytest.fixture(scope="module")
@@ -249,8 +270,10 @@ def test_a_category_of_six_withheld_to_protect_another_is_not_called_small(tmp_p
     assert "生物产业企业数较少，按《统计法》规定不公布分产业数据。" in proc.stdout
     assert "新一代信息技术产业的数据按《统计法》规定不予公布。" in proc.stdout
     assert "新一代信息技术产业企业数较少" not in proc.stdout and "新一代信息技术产业、" not in proc.stdout
-    # Categories are withheld, so no ranking words: one of them might be the larger.
-    assert "占比最高" not in proc.stdout and "两大领域" not in proc.stdout
+    # 新材料产业 holds more than the withheld two together (SEI minus the published, which anyone can
+    # subtract): it is the largest. Profits may be negative, so with categories withheld no profit ranking.
+    assert "新材料产业工业总产值0.25亿元，占战新产业的95.5%（九成以上），是全市工业战新产业占比最高的产业。" in proc.stdout
+    assert "也是最高" not in proc.stdout and "利润总额占比最高的是" not in proc.stdout
     assert_no_broken_sentence(proc.stdout)
 
 
@@ -277,13 +300,6 @@ def test_ranking_words_hold_for_any_profits_columns_and_nulls(tmp_path_factory):
         disclosure = plan(results)
         text = render(results, disclosure)
         check_text(text, results, disclosure)
-        leader = re.search(r"([^，；。]+产业)(?:增加值|工业总产值|营业收入)[\d.]+亿元，占战新产业的[\d.]+%（[^）]+）"
-                           r"，是全市工业战新产业占比最高的产业", text)
-        if leader:
-            size = re.search(r"产业(增加值|工业总产值|营业收入)", leader.group(0)).group(1)
-            iid = {"增加值": "value_added", "工业总产值": "output_value", "营业收入": "revenue"}[size]
-            values = {s: results.value(s, iid) or 0 for s in results.scope_ids() if s.startswith("sector:")}
-            assert max(values, key=values.get) == "sector:" + leader.group(1)
 
     run()
 

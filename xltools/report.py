@@ -80,15 +80,35 @@ def _combined_share(results: Results, indicator_id: str, names: list[str]) -> Fi
     return Figure(sum(parts) / total * 100, 1)
 
 
-def _concentration(results: Results, sectors: list[dict], size: str, computed: set[str]) -> dict | None:
+def _above_withheld(results: Results, iid: str, value: float | None, published: list[str],
+                    withheld: list[str]) -> bool:
+    """Whether `value` is at least every withheld category's, provably from published figures: the
+    withheld categories together (SEI minus the published ones, which anyone can subtract) hold no more.
+    Each withheld figure is checked too, so a negative one can never make the claim false."""
+    if not withheld:
+        return True
+    total = results.value(SEI, iid)
+    parts = [results.value(f"sector:{n}", iid) for n in published]
+    if value is None or total is None or None in parts:
+        return False
+    hidden = [results.value(f"sector:{n}", iid) for n in withheld]
+    return value >= total - sum(parts) and all(h is not None and h <= value for h in hidden)
+
+
+def _concentration(results: Results, sectors: list[dict], size: str, computed: set[str],
+                   withheld: list[str]) -> dict | None:
     """"主要集中在A和B两大领域": the two or three leading categories that together (as published, each
-    share rounded) hold more than half of SEI; None when the leader alone does, or three do not."""
+    share rounded) hold more than half of SEI; None when the leader alone does, or three do not, or a
+    withheld category might be larger than the last one named."""
     shares = [s["share"].shown for s in sectors[:3] if s["share"]]
     if not shares or shares[0] > 50:
         return None
     for k in (2, 3):
         if len(shares) >= k and sum(shares[:k]) > 50:
             names = [s["name"] for s in sectors[:k]]
+            if not _above_withheld(results, size, sectors[k - 1]["level"].value, [s["name"] for s in sectors],
+                                   withheld):
+                return None
             profit = _combined_share(results, "total_profit", names) if "total_profit" in computed else Figure(None, 1)
             return {"names": names, "count": {2: "两大", 3: "三大"}[k], "who": {2: "两者", 3: "三者"}[k],
                     "share": _combined_share(results, size, names),
@@ -141,17 +161,21 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
     withheld = [n for n in category_names()
                 if (hidden(f"sector:{n}") or sei_hidden) and results.sums_of(f"sector:{n}").enterprises > 0]
     reason = {n: disclosure.reason(f"sector:{n}", results.sums_of(f"sector:{n}").enterprises) for n in withheld}
-    # Ranking words (占比最高, 也是最高, 两大领域) only when every category is published: a withheld one
-    # may be larger, and saying so or not would tell something about it.
-    ranked = not withheld and bool(structure) and bool(structure[0]["share"].shown)
+    # Ranking words by size (占比最高, 两大领域) only when no withheld category can be larger, as anyone
+    # can see from the published figures (_above_withheld); by profit (也是最高, 利润总额占比最高的是) only
+    # when every category is published: profits may be negative, so no published bound holds.
+    published = [s["name"] for s in sectors]
+    leader_value = structure[0]["level"].value if structure else None
+    ranked = (bool(structure) and structure[0]["share"].shown > 0
+              and _above_withheld(results, size, leader_value, published, withheld))
     ctx = {
         "when": when(results), "city": city, "all_label": ALL_LABEL, "sei_label": SEI_LABEL,
         "sei": Scope(results, SEI, sei_hidden), "all": Scope(results, ALL, hidden(ALL)),
         "gap": Gaps(results, SEI, ALL, sei_hidden), "profit_words": "" if sei_hidden else _profit_words(results, SEI),
         "sectors": sectors, "structure": structure, "profit_leaders": profit_leaders, "withheld": withheld,
         "size_leader": structure[0] if ranked else None,
-        "profit_leader": profit_leaders[0] if ranked and profit_leaders else None,
-        "concentration": _concentration(results, sectors, size, computed) if ranked else None,
+        "profit_leader": profit_leaders[0] if ranked and not withheld and profit_leaders else None,
+        "concentration": _concentration(results, sectors, size, computed, withheld) if ranked else None,
         "withheld_few": [n for n in withheld if reason[n] == "企业数较少"],
         "withheld_law": [n for n in withheld if reason[n] != "企业数较少"],
         "sei_reason": disclosure.reason(SEI, results.sums_of(SEI).enterprises)
