@@ -11,7 +11,8 @@ import xltools
 from helpers import run_cli, sha256, write_csv
 from xltools.disclosure import plan
 from xltools.report import render
-from xltools.wording import Figure, compare, growth, points, profit_change, tenths
+from xltools.wording import (Figure, at_least, change, clause, compare, group, growth, level, points, profit_change,
+                             pull, sentence, tenths)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LEDGER = os.path.join(HERE, "..", "workbooks", "samples", "ledger_2022.xlsx")
@@ -41,11 +42,74 @@ def test_points_words(value, expected):
 
 @pytest.mark.parametrize("value, unit, expected", [
     (0.9, "百分点", "高于全市规模以上工业0.90个百分点"), (-0.66, "百分点", "低于全市规模以上工业0.66个百分点"),
-    (-5.52, "元", "少于全市规模以上工业5.52元"), (3.0, "天", "多于全市规模以上工业3.00天"),
+    (-5.52, "元", "低于全市规模以上工业5.52元"), (0.35, "元", "高于全市规模以上工业0.35元"), (3.0, "天", "多于全市规模以上工业3.00天"),
     (0.004, "百分点", "与全市规模以上工业持平"),
 ])
 def test_compare_words(value, unit, expected):
     assert compare(Figure(value, 2), "全市规模以上工业", unit) == expected
+
+
+@pytest.mark.parametrize("value, unit, expected", [
+    (-2.33, "元", "低于全市规模以上工业2.33元"), (0.004, "元", "与全市规模以上工业持平"),
+    (-4.5, "天", "少于全市规模以上工业4.50天"), (-0.001, "天", "与全市规模以上工业持平"),
+    (-0.001, "百分点", "与全市规模以上工业持平"), (None, "元", ""),
+])
+def test_compare_words_every_unit_both_ways(value, unit, expected):
+    assert compare(Figure(value, 2), "全市规模以上工业", unit) == expected
+
+
+@pytest.mark.parametrize("value, unit, expected", [
+    (0.354, "元", "同比增加0.35元"), (-0.81, "元", "同比减少0.81元"), (0.004, "元", "与上年同期持平"),
+    (2.04, "天", "同比增加2.04天"), (-0.3, "天", "同比减少0.30天"), (-0.001, "天", "与上年同期持平"), (None, "天", ""),
+])
+def test_change_words_in_yuan_and_days(value, unit, expected):
+    assert change(Figure(value, 2), unit) == expected
+
+
+@pytest.mark.parametrize("value, expected", [(1.1, "高于全市平均水平"), (-0.2, "低于全市平均水平"),
+                                             (0.004, "与全市平均水平持平"), (None, "")])
+def test_level_words(value, expected):
+    assert level(Figure(value, 2), "全市平均水平") == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    (3.04, "拉动全市规模以上工业总产值增长3.0个百分点"), (-0.46, "拉低全市规模以上工业总产值增速0.5个百分点"),
+    (0.04, "对全市规模以上工业总产值增速基本没有影响"), (None, ""),
+])
+def test_pull_words(value, expected):
+    assert pull(Figure(value, 1), "全市规模以上工业总产值") == expected
+
+
+@pytest.mark.parametrize("share, expected", [(60.3, "60%以上"), (60.0, "60%"), (59.96, "60%"), (86.04, "86%"), (86.06, "86%以上"),
+                                             (100.0, "100%"), (0.4, "不足1%"), (None, "")])
+def test_shares_stated_as_a_floor(share, expected):
+    assert at_least(Figure(share, 1)) == expected
+
+
+def test_points_words_at_zero_and_null():
+    assert points(Figure(-0.04, 1)) == "与上年同期持平" and points(Figure(None, 1)) == ""
+
+
+def test_the_grammar_drops_empty_clauses_groups_and_sentences():
+    none = Figure(None, 2)
+    assert clause("实现工业总产值", Figure(667.644, 2), "亿元") == "实现工业总产值667.64亿元"
+    assert clause("实现工业总产值", none, "亿元") == "" and clause("利润总额", "") == ""
+    assert clause("贡献率为", Figure(0.0, 1), "%") == "贡献率为0.0%"  # a zero is a figure
+    assert group("实现营业收入9.58亿元", "", "同比增长9.2%") == "实现营业收入9.58亿元，同比增长9.2%"
+    assert group("", "同比增长9.2%") == ""  # no subject: the rest is dropped with it
+    assert sentence("甲", "", "乙") == "甲；乙。" and sentence("", "") == "" and sentence() == ""
+    assert sentence("", lead="共有企业120家") == "共有企业120家。"
+    assert sentence("甲", lead="共有企业120家") == "共有企业120家，甲。"
+    assert sentence("拉动…", subject="战新产业") == "战新产业拉动…。" and sentence("", subject="战新产业") == ""
+
+
+def test_the_wording_table_is_in_the_readme():
+    from xltools.wording import RULES
+
+    with open(os.path.join(HERE, "..", "README.md"), encoding="utf-8") as fh:
+        readme = fh.read()
+    for row in RULES:
+        assert "| " + " | ".join(row) + " |" in readme, row
 
 
 @pytest.mark.parametrize("cur, ly, expected", [
@@ -128,7 +192,7 @@ def test_every_number_in_the_text_is_a_figure_of_the_summary_and_tracker(tmp_pat
     assert run_cli("tracker", LEDGER, "-o", tracker, "--as-of", "2022-12-31").returncode == 0
     published: set[str] = set()
     growths: list[float] = []
-    for path, sheets in ((out, ("表1", "表2")), (tracker, ("项目总览", "汇总"))):
+    for path, sheets in ((out, ("表1", "表2", "结构")), (tracker, ("项目总览", "汇总"))):
         cached = openpyxl.load_workbook(path, data_only=True)
         formats = openpyxl.load_workbook(path)
         for name in sheets:

@@ -49,7 +49,7 @@ def test_headings_stand_out_in_the_printed_docx(tmp_path, libreoffice):
     pdf = lo.to_pdf(out, tmp_path)
     pieces = printed_pieces(pdf)
     headings = [p for p in pieces if re.fullmatch(r"[一二三四]、\S+|说明", p["text"])]
-    assert [p["text"] for p in headings] == ["一、总体发展概况", "二、发展特点", "三、工业投资项目进展", "说明"]
+    assert [p["text"] for p in headings] == ["一、总体发展概况", "二、发展特点", "三、工业投资项目进展", "四、产业结构", "说明"]
     body = [p for p in pieces if p not in headings and re.search(r"[\u4e00-\u9fff]", p["text"])
             and p["size"] < 20]                                                      # the title is 22 pt
     assert len(body) > 50

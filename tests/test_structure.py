@@ -251,7 +251,7 @@ def test_report_paragraph_in_a_bureau_s_words(hand, tmp_path):
 
     r = compute(hand)
     text = report.render(r, plan(r))
-    para = text.split("## 产业结构\n\n", 1)[1].splitlines()[0]
+    para = text.split("## 四、产业结构\n\n", 1)[1].splitlines()[0]
     assert "新材料产业营业收入前三位企业占该产业的75.0%，赫芬达尔—赫希曼指数为2188，产业集中度适中" in para
     assert "中小微型企业占85.7%，以中小微型企业为主，规模小而散" in para
     assert "新企业3家，占营业收入的37.5%" in para
