@@ -363,3 +363,14 @@ def test_excel_functions_reopened_use_the_cache(tmp_path, monkeypatch, counts):
         engine.CACHE.clear()
     assert counts == {"hit": 1, "miss": 1, "stored": 1}
     assert first == again
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_is_never_opened_to_be_hashed(tmp_path):
+    """indicators (no ledger check before the read) on a pipe: the parser's refusal, not a hang."""
+    fifo = tmp_path / "2022年1-12月.xlsx"
+    os.mkfifo(fifo)
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "xltools", "indicators", str(fifo)], capture_output=True,
+                          text=True, encoding="utf-8", timeout=60, env=env)
+    assert proc.returncode == 2 and "不是普通文件" in proc.stderr, proc.stderr

@@ -28,6 +28,7 @@ import functools
 import hashlib
 import json
 import os
+import stat
 import tempfile
 import time
 
@@ -80,6 +81,8 @@ def read(target, options: dict, parse):
     path = target.path if isinstance(target, Source) else os.fspath(target)
     try:
         before = os.stat(path)
+        if not stat.S_ISREG(before.st_mode):  # a pipe or a device: never opened here (the parser refuses it)
+            return parse(target, **options)
         key = _key(path, options)
         fingerprint = _fingerprint(path, before)
         entry = os.path.join(folder(), hashlib.sha256(key.encode("utf-8")).hexdigest()[:40] + SUFFIX)
