@@ -302,11 +302,13 @@ def test_summary_jobs_workers_use_and_fill_the_cache(tmp_path, parse_cache):
     assert no_cache.returncode == 0, no_cache.stderr
     assert entry_files(parse_cache) == []
     cells = _workbook_cells(out)
+    inodes = []
     for _ in range(2):  # stored by the workers, then served to them
         result = run_cli("summary", a, b, "-o", out, "--jobs", "2")
         assert result.returncode == 0, result.stderr
-        assert len(entry_files(parse_cache)) == 2
         assert _workbook_cells(out) == cells
+        inodes.append([os.stat(e).st_ino for e in entry_files(parse_cache)])
+    assert len(inodes[0]) == 2 and inodes[1] == inodes[0]  # served: an entry rewritten would be a new file
 
 
 def test_least_recently_used_entries_go_beyond_the_cap(tmp_path, monkeypatch, counts, parse_cache):
