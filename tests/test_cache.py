@@ -213,6 +213,15 @@ def test_a_lower_limit_is_not_bypassed_by_the_cache(tmp_path, counts, monkeypatc
     assert counts["hit"] == 0
 
 
+def test_a_file_over_the_size_limit_is_refused_before_it_is_hashed(tmp_path, counts, monkeypatch):
+    path = sample_copy(tmp_path)
+    xltools.load(path)
+    monkeypatch.setenv("XLTOOLS_MAX_FILE_MB", "0.01")
+    with pytest.raises(InputError, match="超过上限 0.01 MB"):
+        xltools.load(path)
+    assert counts == {"hit": 0, "miss": 1, "stored": 1}  # the cache was not even asked
+
+
 def test_a_changed_reader_makes_every_entry_stale(tmp_path):
     """The reader's version hashes the package's own code: a copy of xltools with one comment more in
     reader.py has another version (so it never serves the parse of the code before)."""

@@ -74,19 +74,22 @@ def read(target, options: dict, parse):
     """`parse(target, **options)`, or its result stored from an earlier call on the same content.
 
     target: a path, or a Source opened on a file (an in-memory GridSource is never cached)."""
-    from .sources import RowSource, Source
+    from .sources import RowSource, Source, limit
 
     if not enabled() or isinstance(target, RowSource):
         return parse(target, **options)
     path = target.path if isinstance(target, Source) else os.fspath(target)
     try:
         before = os.stat(path)
-        if not stat.S_ISREG(before.st_mode):  # a pipe or a device: never opened here (the parser refuses it)
-            return parse(target, **options)
-        key = _key(path, options)
-        fingerprint = _fingerprint(path, before)
-        entry = os.path.join(folder(), hashlib.sha256(key.encode("utf-8")).hexdigest()[:40] + SUFFIX)
-    except (OSError, TypeError, ValueError):  # no such file (the parser says so precisely), odd options
+        # A pipe, a device or a file over the size limit is never opened here: the parser refuses it at once.
+        readable = stat.S_ISREG(before.st_mode) and before.st_size / 1e6 <= limit("XLTOOLS_MAX_FILE_MB")
+        if readable:
+            key = _key(path, options)
+            fingerprint = _fingerprint(path, before)
+            entry = os.path.join(folder(), hashlib.sha256(key.encode("utf-8")).hexdigest()[:40] + SUFFIX)
+    except Exception:  # no such file (the parser says so precisely), options it cannot name, no cache folder
+        readable = False
+    if not readable:
         return parse(target, **options)
     data = _load(entry, key, fingerprint)
     if data is not None:
