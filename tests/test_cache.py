@@ -204,22 +204,17 @@ def test_the_same_content_under_another_name_is_its_own_entry(tmp_path, counts):
     assert counts["hit"] == 0
 
 
-def test_a_lower_limit_is_not_bypassed_by_the_cache(tmp_path, counts, monkeypatch):
+@pytest.mark.parametrize("limit, value, message, asked", [
+    ("XLTOOLS_MAX_ROWS", "100", "超过上限 100 行", 2),           # in the fingerprint: a miss, then the parser's refusal
+    ("XLTOOLS_MAX_FILE_MB", "0.01", "超过上限 0.01 MB", 1),      # refused before the file is even hashed
+])
+def test_a_lower_limit_is_not_bypassed_by_the_cache(tmp_path, counts, monkeypatch, limit, value, message, asked):
     path = sample_copy(tmp_path)
     xltools.load(path)
-    monkeypatch.setenv("XLTOOLS_MAX_ROWS", "100")
-    with pytest.raises(InputError, match="超过上限 100 行"):
+    monkeypatch.setenv(limit, value)
+    with pytest.raises(InputError, match=message):
         xltools.load(path)
-    assert counts["hit"] == 0
-
-
-def test_a_file_over_the_size_limit_is_refused_before_it_is_hashed(tmp_path, counts, monkeypatch):
-    path = sample_copy(tmp_path)
-    xltools.load(path)
-    monkeypatch.setenv("XLTOOLS_MAX_FILE_MB", "0.01")
-    with pytest.raises(InputError, match="超过上限 0.01 MB"):
-        xltools.load(path)
-    assert counts == {"hit": 0, "miss": 1, "stored": 1}  # the cache was not even asked
+    assert counts == {"hit": 0, "miss": asked, "stored": 1}
 
 
 def test_a_changed_reader_makes_every_entry_stale(tmp_path):
