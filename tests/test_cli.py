@@ -39,8 +39,9 @@ def readme_metavars() -> set[str]:
 
 # Words that are neither options, placeholders, file names nor format names, and stay as they are in
 # Chinese text: the program and its commands, the products it works with, the SEI_ function prefix,
-# the choice `county`, the folder XLSTART, encodings.
-NAMES = {"xltools", "Excel", "WPS", "LibreOffice", "Windows", "macOS", "Python", "SEI_", "county", "all", "XLSTART"}
+# the choice `county`, the folder XLSTART, encodings, the unit MB.
+NAMES = {"xltools", "Excel", "WPS", "LibreOffice", "Windows", "macOS", "Python", "SEI_", "county", "all", "XLSTART",
+         "MB"}
 FORMATS = {"xlsx", "xls", "xlsm", "ods", "csv", "json", "docx", "md", "xlam", "table", "Markdown", "CSV", "JSON", "A4", "A3",
            "GBK", "UTF"}
 
@@ -52,6 +53,8 @@ def foreign_words(text: str, options: set[str], allowed: set[str]) -> list[str]:
             continue
         if re.search(r"[/\\]", token) or re.search(r"\.[A-Za-z0-9]+$", token):
             continue  # a path or a file name
+        if re.fullmatch(r"XLTOOLS_[A-Z_]+", token):
+            continue  # a setting's name (environment variable), typed as it is
         if token.startswith("-") and token in options:
             continue
         found += [w for w in re.findall(r"[A-Za-z][A-Za-z0-9_]*", token) if w not in allowed]

@@ -7,7 +7,10 @@ source is read and computed once: the cache is keyed by the file's path, size
 and modification time (or by a hash of the range's values), so a sheet of 200
 formulas recalculates from one parse, and a file changed on disk is read anew,
 never mixed with the old one. Thread-safe: concurrent first calls on one source
-wait for a single parse.
+wait for a single parse. That memory lasts as long as Excel's Python; the parse
+itself goes through xltools.load, which keeps it in the parse cache on disk
+(xltools/readcache.py, checked against the file's whole content), so Excel opened
+again on an unchanged national export does not parse it again.
 
 Nothing here needs Excel: the xlwings layer (functions.py, macros.py) passes in
 plain values, and the workbook config is read through a Book-like object.

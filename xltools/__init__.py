@@ -14,7 +14,8 @@ def load(path, **options):
     """Read a bureau export: the enterprise table (money in 千元) and what was learnt reading it.
 
     Options: sheet, period ("2022", "2022-10", "2022年1-10月"), sei_list (an enterprise list file).
-    Raises xltools.errors.InputError with every problem of the file.
+    Raises xltools.errors.InputError with every problem of the file. An unchanged file's parse comes
+    from the parse cache (xltools.readcache; environment variable XLTOOLS_NO_CACHE=1 turns it off).
     """
     from .reader import read_bureau
 

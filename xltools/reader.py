@@ -91,7 +91,22 @@ def _last_year_gaps(frame, blank: dict) -> list[str]:
 def read_bureau(path: str | os.PathLike, *, sheet: str | None = None, period: Period | str | None = None,
                 sei_list: str | os.PathLike | None = None, calendar_days: bool = False) -> BureauData:
     """Read a bureau export (a path, or a Source such as sources.GridSource for cells already in memory).
-    InputError lists every problem of the file at once."""
+    InputError lists every problem of the file at once.
+
+    The parse of an unchanged file comes from the parse cache (readcache); the enterprise list is
+    read and applied afresh each time, on top of it."""
+    from . import readcache
+
+    data = readcache.read(path, {"sheet": sheet, "period": period, "calendar_days": calendar_days}, _parse)
+    if sei_list is not None and "sei_category" not in data.frame.columns:
+        apply_sei_list(data, sei_list)
+    elif sei_list is not None:
+        data.notes.append("数据中已有战新产业类别列，未使用 --sei-list 名录")
+    return data
+
+
+def _parse(path, *, sheet: str | None, period: Period | str | None, calendar_days: bool) -> BureauData:
+    """The whole read of one file, stage by stage (the module docstring lists them)."""
     source = path if isinstance(path, Source) else open_source(os.fspath(path))
     choice = choose_sheet(source, sheet, bureau_header_ok, "企业数据")          # which sheet, and why
     layout = choice.layout                                                      # header rows, column map
@@ -135,14 +150,9 @@ def read_bureau(path: str | os.PathLike, *, sheet: str | None = None, period: Pe
     notes += _last_year_gaps(frame, {k: c.blank[roles.enterprise] for k, c in numbers.items()})
     skipped = {"total": roles.rows("total") + roles.rows("sum"), "footnote": roles.rows("note"),
                "column_numbers": roles.rows("numbers"), "header": roles.rows("header")}
-    data = BureauData(frame, source.name, source.path, layout.sheet, period, period_from, layout.columns, blanks,
+    return BureauData(frame, source.name, source.path, layout.sheet, period, period_from, layout.columns, blanks,
                       skipped, layout.unknown, "column" if "sei_category" in frame.columns else None, notes,
                       roles.decisions, choice.notes)
-    if sei_list is not None and "sei_category" not in frame.columns:
-        apply_sei_list(data, sei_list)
-    elif sei_list is not None:
-        notes.append("数据中已有战新产业类别列，未使用 --sei-list 名录")
-    return data
 
 
 # ---------------------------------------------------------------- stages
