@@ -97,15 +97,19 @@ def read_bureau(path: str | os.PathLike, *, sheet: str | None = None, period: Pe
     _require(layout, source)
     period, period_from = _resolve_period(period, layout, source, calendar_days)
     loaded, n = _load_cells(source, layout)                                    # stored text of each cell
-    numbers = {key: number_column(loaded[i.col], i) for key, i in _number_infos(layout)}   # values, types
     facts = source.sheet_facts(layout.sheet, {i.col for i in layout.by_kind(NUMBER_KINDS)})
-    apply_stored(_by_col(numbers, layout), source.stored_cells(layout.sheet) + facts.cells, layout.data_start)
+    stored = source.stored_cells(layout.sheet) + facts.cells
+    numbers = _numbers(loaded, layout, {c.col for c in stored})                 # values, types
+    apply_stored(_by_col(numbers, layout), stored, layout.data_start)
     labels = _labels(loaded, layout, facts)                                     # merged cells filled down
+    loaded = {layout.columns[k].col: loaded[layout.columns[k].col] for k in numbers}  # label cells: done
+    pa.default_memory_pool().release_unused()  # what Arrow let go of goes back to the system, for NumPy
     cells = RowCells(layout.data_start + 1, labels, {k: loaded[layout.columns[k].col] for k in numbers},
                      {k: c.values for k, c in numbers.items()}, {k: c.blank for k, c in numbers.items()},
                      {k: c.bad for k, c in numbers.items()}, {k: i.label for k, i in layout.columns.items()},
                      {**{k: i.col for k, i in layout.columns.items()}, "lead": _lead(layout) or 0})
     roles = row_roles(cells)                                                    # enterprise, total, note…
+    pa.default_memory_pool().release_unused()
     issues = _issues(source, layout, numbers, roles, cells)
     texts = {k: v for k, v in labels.items() if k in layout.columns}
     if "industry_code" in texts:
@@ -135,6 +139,7 @@ def read_bureau(path: str | os.PathLike, *, sheet: str | None = None, period: Pe
         apply_sei_list(data, sei_list)
     elif sei_list is not None:
         notes.append("数据中已有战新产业类别列，未使用 --sei-list 名录")
+    pa.default_memory_pool().release_unused()
     return data
 
 
@@ -194,6 +199,23 @@ def _load_cells(source: Source, layout: HeaderLayout) -> tuple[dict[int, pa.Arra
 
 def _number_infos(layout: HeaderLayout):
     return [(key, i) for key, i in layout.columns.items() if i.spec.kind in NUMBER_KINDS]
+
+
+def _numbers(loaded: dict[int, pa.Array], layout: HeaderLayout, touched: set[int]) -> dict[str, NumberColumn]:
+    """Each number column's values and cell types. A column read as plain numbers, all of them good,
+    unit 千元, and with no stored cell to apply, keeps its cells (for the row roles) as a view of its
+    parsed values, and the Arrow column is let go at once: the figures are not held twice."""
+    numbers = {}
+    for key, info in _number_infos(layout):
+        column = numbers[key] = number_column(loaded[info.col], info)
+        arr = loaded[info.col]
+        if pa.types.is_float64(arr.type) and column.factor == 1.0 and info.col not in touched \
+                and not column.bad.any():
+            loaded[info.col] = pa.array(column.values, mask=column.blank)  # the same cells, no copy
+            if len(numbers) % 4 == 0:
+                pa.default_memory_pool().release_unused()  # Arrow's freed pages back, for NumPy's next
+    pa.default_memory_pool().release_unused()
+    return numbers
 
 
 def _by_col(numbers: dict[str, NumberColumn], layout: HeaderLayout) -> dict[int, NumberColumn]:
