@@ -432,13 +432,21 @@ class _Ints(dict):
 
 def _runs(ints, lead, keys, active, eligible, direction) -> dict[int, tuple[int, int]]:
     n = len(active)
-    order = np.arange(n) if direction == 1 else np.arange(n)[::-1]
-    v_lead = np.where(active, ints[lead], 0)[order]
-    p_lead = np.concatenate([[0], np.cumsum(v_lead)])  # p_lead[p] = sum of v_lead[:p]
-    sort = np.argsort(p_lead, kind="stable")
-    sorted_p = p_lead[sort]
+    v_lead = np.where(active, ints[lead], 0)[::direction]  # in search order (a view when reversed)
+    p_lead = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(v_lead, out=p_lead[1:])  # p_lead[p] = sum of v_lead[:p]
+    candidates = eligible[::direction]
+    if (v_lead >= 0).all():  # prefix sums of figures that are never negative: already in order
+        sort, sorted_p = np.arange(n + 1), p_lead
+        # and a sum of two or more of them is at least its last two: only such rows can be one
+        last_two = np.zeros(n, dtype=np.int64)
+        last_two[2:] = v_lead[1:-1] + v_lead[:-2]
+        candidates = candidates & (v_lead >= last_two)
+    else:
+        sort = np.argsort(p_lead, kind="stable")
+        sorted_p = p_lead[sort]
     out: dict[int, tuple[int, int]] = {}
-    pos_eligible = np.flatnonzero(eligible[order])
+    pos_eligible = np.flatnonzero(candidates)
     if not len(pos_eligible):
         return out
     targets = p_lead[pos_eligible] - v_lead[pos_eligible]  # sum of v[j:p] == v[p]  <=>  P[j] == P[p] - v[p]
@@ -448,6 +456,8 @@ def _runs(ints, lead, keys, active, eligible, direction) -> dict[int, tuple[int,
     some[some] = sort[left[some]] <= pos_eligible[some] - 2
     right = np.zeros_like(left)
     right[some] = np.searchsorted(sorted_p, targets[some], "right")
+    if some.any():
+        order = np.arange(n)[::direction]
     for p, lo, hi in zip(pos_eligible[some].tolist(), left[some].tolist(), right[some].tolist()):
         for j in sorted(sort[lo:hi].tolist(), reverse=True):
             if j > p - 2 or np.count_nonzero(v_lead[j:p]) < 2:
