@@ -426,8 +426,18 @@ class _Ints(dict):
     def __missing__(self, key):
         values, bad = self._cells.numbers[key], self._cells.bad[key]
         with np.errstate(invalid="ignore", over="ignore"):
-            self[key] = np.where(bad | ~np.isfinite(values), 0, np.round(values * 1000)).astype(np.int64)
+            scaled = values * 1000  # one temporary, rounded and cleared in place
+            np.round(scaled, out=scaled)
+            scaled[bad | ~np.isfinite(scaled)] = 0
+            self[key] = scaled.astype(np.int64)
         return self[key]
+
+
+class _Identity:
+    """The sort of an array already in order: position i is i (no array of n positions made)."""
+
+    def __getitem__(self, i):
+        return np.arange(i.start, i.stop) if isinstance(i, slice) else i
 
 
 def _runs(ints, lead, keys, active, eligible, direction) -> dict[int, tuple[int, int]]:
@@ -437,7 +447,7 @@ def _runs(ints, lead, keys, active, eligible, direction) -> dict[int, tuple[int,
     np.cumsum(v_lead, out=p_lead[1:])  # p_lead[p] = sum of v_lead[:p]
     candidates = eligible[::direction]
     if (v_lead >= 0).all():  # prefix sums of figures that are never negative: already in order
-        sort, sorted_p = np.arange(n + 1), p_lead
+        sort, sorted_p = _Identity(), p_lead
         # and a sum of two or more of them is at least its last two: only such rows can be one
         last_two = np.zeros(n, dtype=np.int64)
         last_two[2:] = v_lead[1:-1] + v_lead[:-2]
