@@ -217,9 +217,7 @@ def _numbers(loaded: dict[int, pa.Array], layout: HeaderLayout, touched: set[int
         if pa.types.is_float64(arr.type) and column.factor == 1.0 and info.col not in touched \
                 and not column.bad.any():
             loaded[info.col] = pa.array(column.values, mask=column.blank)  # the same cells, no copy
-            if len(numbers) % 4 == 0:
-                _release()  # the freed Arrow columns back to the system, for NumPy's next arrays
-    _release()
+    _release()  # the freed Arrow columns
     return numbers
 
 
@@ -297,7 +295,8 @@ def _unknown_county(texts: dict[str, pa.Array], keep: np.ndarray, first_row: int
 
 def _industry_codes(arr: pa.Array) -> pa.Array:
     """`C3985`, `3985.0`, ` 3985 ` -> `3985`; numeric cells that lost a leading 0 get it back."""
-    if pc.all(pc.match_substring_regex(arr, r"^\d{4}$")).as_py() is not False:  # as they should be
+    four_digits = pc.and_(pc.ascii_is_decimal(arr), pc.equal(pc.binary_length(arr), 4))  # ^[0-9]{4}$, no regex
+    if pc.all(four_digits).as_py() is not False:  # as they should be
         return arr
     arr = pc.replace_substring_regex(arr, r"^[A-Za-z]\s*", "")
     arr = pc.replace_substring_regex(arr, r"\.0+$", "")
