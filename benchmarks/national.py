@@ -9,7 +9,9 @@ and peak RSS (the process's own VmHWM) for:
 - xlsx indicators:  `xltools indicators FILE --format json` — read with every cell's stored type
                     proven, row roles, classification, all indicators, JSON;
 - xlsx summary:     `xltools summary FILE -o …` — the same plus disclosure control and the workbook;
-- csv bare:         `pyarrow.csv.read_csv` of the same data as CSV, every column as text;
+- csv bare:         the baseline issue 14 defines: a fresh Python that imports pyarrow and reads the
+                    same data as CSV with `pyarrow.csv.read_csv` — every line, every column as text,
+                    multi-threaded as pyarrow defaults (csv_read.BARE_CSV);
 - csv indicators:   `xltools indicators FILE.csv --format json`.
 
 Targets (issue 14): xlsx indicators ≤ 1.3× the bare read's wall time and ≤ 1.35× its CPU time;
@@ -30,17 +32,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
+from csv_read import BARE_CSV  # noqa: E402
 from read import PEAK  # noqa: E402
 
-CHILD = PEAK + r"""
+CHILD = PEAK + BARE_CSV + r"""
 import json, os, sys
 mode, path, out = sys.argv[1], sys.argv[2], sys.argv[3]
 if mode == "bare":
     if path.endswith(".csv"):
-        import pyarrow, pyarrow.csv
-        rows = pyarrow.csv.read_csv(path, read_options=pyarrow.csv.ReadOptions(autogenerate_column_names=True,
-                                    skip_rows=4), convert_options=pyarrow.csv.ConvertOptions(
-                                    column_types={f"f{i}": pyarrow.string() for i in range(200)})).num_rows
+        rows = bare_csv(path)
     else:
         import fastexcel
         rows = fastexcel.read_excel(path).load_sheet(0, header_row=None, skip_rows=4).to_arrow().num_rows
@@ -98,7 +98,10 @@ def main() -> None:
     med = measure(paths, args.repeat)
     print(f"{args.rows} enterprises: {os.path.basename(xlsx)} {os.path.getsize(xlsx) / 1e6:.0f} MB, "
           f"{os.path.basename(paths['csv'])} {os.path.getsize(paths['csv']) / 1e6:.0f} MB; median of {args.repeat} "
-          f"fresh processes, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+          f"fresh processes, {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} after the runs")
+    print("  xlsx bare: fastexcel to Arrow; csv bare: pyarrow.csv.read_csv, every line, every column as string, "
+          "multi-threaded (Python start and imports included in both)")
     for fmt, mode in RUNS:
         m, bare = med[(fmt, mode)], med[(fmt, "bare")]
         line = f"  {fmt:4s} {mode:10s} {m['seconds']:6.2f} s wall {m['cpu']:6.2f} s CPU {m['peak_mb']:6.0f} MB"

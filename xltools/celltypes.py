@@ -58,9 +58,9 @@ def number_column(arr, info: ColumnInfo) -> NumberColumn:
     logical and date columns (a type guessed from the first rows) every filled cell an error.
     A value that overflows when its unit is converted is bad."""
     factor = UNIT_FACTORS.get(info.unit or "千元", 1.0) if info.spec.kind == "money" else 1.0
-    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
     typ = arr.type
     if pa.types.is_boolean(typ) or pa.types.is_temporal(typ):
+        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
         filled = pc.is_valid(arr).to_numpy(zero_copy_only=False)
         column = NumberColumn(np.where(filled, np.nan, 0.0), ~filled, filled, factor)
         kind = "bool" if pa.types.is_boolean(typ) else "date"

@@ -170,8 +170,11 @@ class CsvSource(Source):
     def _typed(self, skip_rows: int, cols: list[int], number_cols) -> dict | None:
         """The common case at full speed: every row as wide as the header, every figure a plain number
         or a blank (BLANK_TEXT) — parsed by pyarrow on every core, straight to float64. Anything else
-        (a short or long row, text in a number column, a thousands separator) returns None, and the
-        file is read again the careful way, every cell as text, with each problem located."""
+        (a short or long row, text in a number column, a thousands separator) makes pyarrow stop
+        (no invalid-row handler: the first bad row is enough) and returns None, and the file is read
+        again the careful way, every cell as text, with each problem located. A file without a
+        double quote cannot hold a line break inside a cell: pyarrow then splits it into blocks at
+        any line break, as its bare read does."""
         if len(self._rows) <= skip_rows or self._lines[skip_rows] != skip_rows:
             return None  # a quoted line break above the data: lines and records differ, be careful
         width = len(self._rows[skip_rows - 1]) if skip_rows else len(self._rows[0])
@@ -179,26 +182,20 @@ class CsvSource(Source):
         numbers = {f"f{c}" for c in number_cols if c < width and c != width - 1}
         names = [f"f{c}" for c in range(width)]
         include = [f"f{c}" for c in sorted(set(wanted) | {width - 1})]
-        bad: list = []
-
-        def malformed(row) -> str:
-            bad.append(row)
-            return "skip"
-
         try:
             table = pacsv.read_csv(
                 self.path,
                 read_options=pacsv.ReadOptions(column_names=names, skip_rows=skip_rows, use_threads=True,
                                                encoding=_ARROW_ENCODING[self.encoding]),
-                parse_options=pacsv.ParseOptions(delimiter=self._delimiter, newlines_in_values=True,
-                                                 ignore_empty_lines=False, invalid_row_handler=malformed),
+                parse_options=pacsv.ParseOptions(delimiter=self._delimiter, newlines_in_values=self._quoted(),
+                                                 ignore_empty_lines=False),
                 convert_options=pacsv.ConvertOptions(
                     include_columns=include, null_values=BLANK_TEXT, strings_can_be_null=False,
                     quoted_strings_can_be_null=False,
                     column_types={n: (pa.float64() if n in numbers else pa.string()) for n in include}))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
             return None
-        if bad or table.num_rows == 0:
+        if table.num_rows == 0:
             return None
         last = table.column(f"f{width - 1}")
         if pa.types.is_string(last.type):  # a quote left open swallows the rest into the last cell
@@ -206,6 +203,19 @@ class CsvSource(Source):
             if "\n" in tail or "\r" in tail:
                 return None
         return {c: table.column(f"f{c}") for c in wanted}
+
+    def _quoted(self) -> bool:
+        """The file may hold a double quote. A quote byte (0x22) stands for nothing else in UTF-8 or
+        GB18030 (their multi-byte characters use no byte below 0x30 after the first); UTF-16 is
+        not looked at."""
+        if self.encoding not in ("utf-8", "utf-8-sig", "gb18030"):
+            return True
+        buf = bytearray(1 << 20)
+        with open(self.path, "rb", buffering=0) as fh:
+            while n := fh.readinto(buf):
+                if buf.find(b'"', 0, n) >= 0:
+                    return True
+        return False
 
     def _read(self, skip_lines: int, names: list[str]):
         """(table, malformed rows as (pyarrow row number, fields, text or None))."""

@@ -14,6 +14,8 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .reader import BureauData
 from .rounding import NULL_DISPLAY, display
@@ -223,6 +225,19 @@ def carried(x: float) -> float:
     return float(f"{x:.16g}")
 
 
+def _category_codes(column: pd.Series, names: list[str]) -> np.ndarray:
+    """Each enterprise's category as its index in `names`; len(names) for none (or not one of them)."""
+    try:
+        arr = pa.array(column, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        arr = None
+    if arr is not None and (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        codes = pc.index_in(arr, value_set=pa.array(names, arr.type))
+        return pc.fill_null(codes, len(names)).to_numpy(zero_copy_only=False).astype(np.int64)
+    codes = pd.Categorical(column, categories=names).codes.astype(np.int64)
+    return np.where(codes < 0, len(names), codes)
+
+
 class _Groups:
     """Every enterprise in one group: (category or none) × (county or none when by county).
 
@@ -236,8 +251,7 @@ class _Groups:
         n = len(f)
         names = category_names()
         if "sei_category" in f.columns:
-            codes = pd.Categorical(f["sei_category"], categories=names).codes.astype(np.int64)
-            cat = np.where(codes < 0, len(names), codes)
+            cat = _category_codes(f["sei_category"], names)
         else:
             cat = np.full(n, len(names), dtype=np.int64)
         self.counties: list[str] = []
@@ -249,7 +263,8 @@ class _Groups:
         self.names = names
         self.width = len(self.counties) + 1
         gid = cat * self.width + county
-        self.order = np.argsort(gid, kind="stable")
+        small = gid.astype(np.int16) if self.width * (len(names) + 1) < 2 ** 15 else gid  # radix sort
+        self.order = np.argsort(small, kind="stable")
         ordered = gid[self.order]
         self.ids, starts = np.unique(ordered, return_index=True)
         self.bounds = list(zip(starts, list(starts[1:]) + [n]))
@@ -266,15 +281,16 @@ class _Groups:
     def partials(self, values: np.ndarray) -> dict[int, float]:
         """Each group's exact sum. Figures in 千元 almost always have at most three decimals (whole
         元): then they are summed as integers of 元, exactly and fast; otherwise with math.fsum."""
-        ordered = values[self.order]
-        if not len(ordered):
+        if not len(values):
             return {}
-        scaled = ordered * 1000.0
+        scaled = values * 1000.0
         whole = np.rint(scaled)
-        if np.all(np.abs(scaled - whole) <= 1e-6 * np.maximum(1.0, np.abs(scaled))) and \
+        off = np.abs(scaled - whole)
+        if (off.max() <= 1e-6 or np.all(off <= 1e-6 * np.maximum(1.0, np.abs(scaled)))) and \
                 float(np.abs(whole).sum()) < 2.0 ** 62:
-            sums = np.add.reduceat(whole.astype(np.int64), [a for a, _ in self.bounds])
+            sums = np.add.reduceat(whole.astype(np.int64)[self.order], [a for a, _ in self.bounds])
             return {int(g): int(v) / 1000 for g, v in zip(self.ids, sums)}
+        ordered = values[self.order]
         return {int(g): math.fsum(ordered[a:b]) for g, (a, b) in zip(self.ids, self.bounds)}
 
     def largest(self, values: np.ndarray, k: int) -> dict[int, list[float]]:
@@ -304,6 +320,7 @@ class _Groups:
 
 
 DOMINANCE_MAGNITUDES = ("output_value", "value_added", "revenue", "total_profit")
+OVER_ALL = ("share_all", "pull", "contribution")  # formulas over the whole industry: withheld with it
 LARGEST_KEPT = 5  # the dominance rule's N may be 1 to 5
 
 

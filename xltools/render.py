@@ -7,7 +7,7 @@ import json
 import unicodedata
 
 from .disclosure import Disclosure
-from .indicators import ALL, SEI, Results
+from .indicators import ALL, OVER_ALL, SEI, Results
 from .notes import publication_notes
 from .rounding import WITHHELD_DISPLAY
 
@@ -21,8 +21,6 @@ CSV_COLUMNS = ["范围代码", "范围", "指标代码", "指标", "计量单位
 def marked(results: Results, disclosure: Disclosure | None, keep_values: bool) -> list[dict]:
     """Each result as a dict with `withheld`; a withheld figure keeps its value only when asked to
     (--no-suppress), else its value is null and its display `…`."""
-    from .tables import OVER_ALL
-
     out = []
     over_all = {i.id for i in results.computed if i.formula in OVER_ALL}
     for r in results.results:

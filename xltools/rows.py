@@ -46,6 +46,7 @@ _SENTENCE = re.compile(r"[，。；！？]")
 _CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z\-]+$")
 
 _WORD_NEEDLES = "计|其中|总数|:|："  # every TOTAL and FOOTNOTE match holds one of these
+_FEW_VALUES = ("county", "sei_category")  # labels with a handful of distinct values
 ROLE_NAMES = {"total": "合计/小计行", "sum": "无标注的合计行", "header": "重复的表头行", "numbers": "栏次行",
               "note": "注释行", "heading": "分组标题行", "empty": "空行"}
 
@@ -82,6 +83,7 @@ class RowCells:
     header_texts: dict[str, str]  # column key -> header label as in the file
     positions: dict[str, int] = field(default_factory=dict)  # column key (and "lead") -> column index
     _coded: np.ndarray | None = field(default=None, repr=False)  # has_code, once
+    _ascii: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # _ascii, once per label
 
     @property
     def n(self) -> int:
@@ -121,9 +123,28 @@ def identified(cells: RowCells) -> np.ndarray:
     name = cells.labels.get("ent_name")
     if name is not None:
         long_enough = _mask(pc.greater_equal(pc.utf8_length(name), 2))
-        numeric = _mask(pc.match_substring_regex(name, r"^[\d\s.,\-+]+$"))
+        # A number is ASCII (digits, spaces, . , - +): only ASCII names are looked at.
+        numeric = _where(_ascii(cells, "ent_name"), name, r"^[\d\s.,\-+]+$")
         ok |= long_enough & ~numeric
     return ok
+
+
+def _ascii(cells: RowCells, key: str) -> np.ndarray:
+    """Rows whose label `key` is ASCII only (null: False), once per label."""
+    if key not in cells._ascii:
+        cells._ascii[key] = _mask(pc.string_is_ascii(cells.labels[key]))
+    return cells._ascii[key]
+
+
+def _where(rows: np.ndarray, arr, pattern: str) -> np.ndarray:
+    """The regex over the rows marked in `rows` only (False elsewhere): the whole column when most are."""
+    where = np.flatnonzero(rows)
+    if len(where) > len(arr) // 2:
+        return _mask(pc.match_substring_regex(arr, pattern)) & rows
+    out = np.zeros(len(arr), dtype=bool)
+    if len(where):
+        out[where] = _mask(pc.match_substring_regex(arr.take(pa.array(where)), pattern))
+    return out
 
 
 def _row_values(cells: RowCells, i: int) -> tuple[list, list]:
@@ -306,8 +327,16 @@ def has_code(cells: RowCells) -> np.ndarray:
     """Rows whose ent_id looks like an enterprise code (letters and digits, a digit among them)."""
     if cells._coded is None:
         ent_id = cells.labels.get("ent_id")
-        cells._coded = np.zeros(cells.n, dtype=bool) if ent_id is None else \
-            _mask(pc.match_substring_regex(ent_id, _CODE.pattern)) & _mask(pc.match_substring_regex(ent_id, r"[0-9]"))
+        if ent_id is None:
+            cells._coded = np.zeros(cells.n, dtype=bool)
+            return cells._coded
+        # Letters and digits only (the usual code): at least two, not all letters. The rest (a dash,
+        # anything else) go through the two regexes.
+        alnum = _mask(pc.ascii_is_alnum(ent_id))
+        coded = alnum & ~_mask(pc.ascii_is_alpha(ent_id)) & _mask(pc.greater_equal(pc.binary_length(ent_id), 2))
+        rest = ~alnum & pc.is_valid(ent_id).to_numpy(zero_copy_only=False)
+        coded |= _where(rest, ent_id, _CODE.pattern) & _where(rest, ent_id, r"[0-9]")
+        cells._coded = coded
     return cells._coded
 
 
@@ -320,7 +349,19 @@ def _worded(cells: RowCells):
     # with a code it could not be a total anyway, and a national export has codes on every row.
     uncoded = np.flatnonzero(~has_code(cells))
     for key, arr in cells.labels.items():
-        maybe = _mask(pc.match_substring_regex(arr, _WORD_NEEDLES))
+        # Every word of TOTAL, FOOTNOTE and PLACE_TOTAL is Chinese: ASCII labels (codes, 序号) cannot say
+        # so. A label of a few values (county, category) is looked at value by value.
+        if key in _FEW_VALUES:
+            values = pc.unique(arr)
+            said = values.filter(pc.fill_null(pc.match_substring_regex(values, _WORD_NEEDLES), False))
+            maybe = _mask(pc.is_in(arr, value_set=said)) if len(said) else np.zeros(len(arr), dtype=bool)
+        else:
+            maybe = _where(~_ascii(cells, key) & pc.is_valid(arr).to_numpy(zero_copy_only=False), arr,
+                           _WORD_NEEDLES)
+            latin = sorted(c for c in counties if c.isascii())  # a county's own name, written in ASCII
+            if latin and key in ("ent_name", "lead"):
+                maybe |= _mask(pc.is_in(arr, value_set=pa.array(latin, pa.string()))) & _mask(
+                    pc.match_substring_regex(arr, _WORD_NEEDLES))
         if key in ("ent_name", "lead") and len(uncoded):
             few = arr.take(pa.array(uncoded))
             place = _mask(pc.match_substring_regex(few, PLACE_TOTAL.pattern))
@@ -385,27 +426,48 @@ class _Ints(dict):
     def __missing__(self, key):
         values, bad = self._cells.numbers[key], self._cells.bad[key]
         with np.errstate(invalid="ignore", over="ignore"):
-            self[key] = np.where(bad | ~np.isfinite(values), 0, np.round(values * 1000)).astype(np.int64)
+            scaled = values * 1000  # one temporary, rounded and cleared in place
+            np.round(scaled, out=scaled)
+            scaled[bad | ~np.isfinite(scaled)] = 0
+            self[key] = scaled.astype(np.int64)
         return self[key]
+
+
+class _Identity:
+    """The sort of an array already in order: position i is i (no array of n positions made)."""
+
+    def __getitem__(self, i):
+        return np.arange(i.start, i.stop) if isinstance(i, slice) else i
 
 
 def _runs(ints, lead, keys, active, eligible, direction) -> dict[int, tuple[int, int]]:
     n = len(active)
-    order = np.arange(n) if direction == 1 else np.arange(n)[::-1]
-    v_lead = np.where(active, ints[lead], 0)[order]
-    p_lead = np.concatenate([[0], np.cumsum(v_lead)])  # p_lead[p] = sum of v_lead[:p]
-    sort = np.argsort(p_lead, kind="stable")
-    sorted_p = p_lead[sort]
+    v_lead = np.where(active, ints[lead], 0)[::direction]  # in search order (a view when reversed)
+    p_lead = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(v_lead, out=p_lead[1:])  # p_lead[p] = sum of v_lead[:p]
+    candidates = eligible[::direction]
+    if (v_lead >= 0).all():  # prefix sums of figures that are never negative: already in order
+        sort, sorted_p = _Identity(), p_lead
+        # and a sum of two or more of them is at least its last two: only such rows can be one
+        last_two = np.zeros(n, dtype=np.int64)
+        last_two[2:] = v_lead[1:-1] + v_lead[:-2]
+        candidates = candidates & (v_lead >= last_two)
+    else:
+        sort = np.argsort(p_lead, kind="stable")
+        sorted_p = p_lead[sort]
     out: dict[int, tuple[int, int]] = {}
-    pos_eligible = np.flatnonzero(eligible[order])
+    pos_eligible = np.flatnonzero(candidates)
     if not len(pos_eligible):
         return out
     targets = p_lead[pos_eligible] - v_lead[pos_eligible]  # sum of v[j:p] == v[p]  <=>  P[j] == P[p] - v[p]
     left = np.searchsorted(sorted_p, targets, "left")
-    right = np.searchsorted(sorted_p, targets, "right")
     # A candidate needs some j ≤ p − 2 with that prefix sum: the smallest such j is sort[left].
-    some = right > left
+    some = sorted_p[np.minimum(left, len(sorted_p) - 1)] == targets
     some[some] = sort[left[some]] <= pos_eligible[some] - 2
+    right = np.zeros_like(left)
+    right[some] = np.searchsorted(sorted_p, targets[some], "right")
+    if some.any():
+        order = np.arange(n)[::direction]
     for p, lo, hi in zip(pos_eligible[some].tolist(), left[some].tolist(), right[some].tolist()):
         for j in sorted(sort[lo:hi].tolist(), reverse=True):
             if j > p - 2 or np.count_nonzero(v_lead[j:p]) < 2:

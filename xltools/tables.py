@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from .disclosure import Disclosure
 from .errors import column_letter
-from .indicators import ALL, DIFF_UNITS, SEI, ExcelExpr, ExcelFormulas, Results, column_label, indicator, indicators
+from .indicators import (ALL, DIFF_UNITS, OVER_ALL, SEI, ExcelExpr, ExcelFormulas, Results, column_label,
+                         indicator, indicators)
 from .rounding import NULL_DISPLAY, WITHHELD_DISPLAY, rounded
 from .sei import category_names
 
@@ -219,8 +220,6 @@ def _sum_value(s, key: str):
 
 
 # ---------------------------------------------------------------- figures
-
-OVER_ALL = ("share_all", "pull", "contribution")
 
 
 class Figures:
