@@ -363,9 +363,11 @@ def report(input_path, period, sheet, sei_list, sei_map, opening, by, calendar_d
               help="输出文件：.xlsx 或 .json；默认为当前文件夹下的“战新产业趋势_报告期.xlsx”。")
 @click.option("--paper", type=click.Choice(["A4", "A3"]), default="A4", show_default=True,
               help="打印用纸（横向）。")
+@click.option("--jobs", metavar="N", type=click.IntRange(1, 256), default=None,
+              help="同时读取的进程数；默认为本机的处理器核数。")
 @guarded
 def trend(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days, no_suppress, threshold, dominance,
-          fmt, output, paper):
+          fmt, output, paper, jobs):
     """一年中各月的累计数据：逐期指标、当月数和趋势图。
 
     \b
@@ -374,7 +376,7 @@ def trend(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days, 
     第一期可以是1月、1-2月或任何1-N月（1-2月常为一年的第一次发布）；从第二期起有当月数：
     本期累计减上期累计，只计两期都有的企业（按统一社会信用代码对应），进入和退出的企业数写在注中。
     工作簿中每个数都是对“合计数据”表的 Excel 公式（已存计算结果）；数据保密与 summary 相同，
-    某范围在任一期（或其当月数）不公布，则整个序列都不公布。
+    某范围在任一期不公布，则各期都不公布；当月数另按进入、退出的企业数保护（少于阈值时该月不公布）。
     示例：
       xltools trend 2022年1-2月.xlsx 2022年1-3月.xlsx 2022年1-4月.xlsx
       xltools trend 2022年*.xlsx -o 趋势.xlsx
@@ -396,14 +398,15 @@ def trend(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days, 
     all_inputs = paths + [opening, sei_list, sei_map]
     if output:
         refuse_overwriting_inputs([output], all_inputs)
+    # JSON marks what is withheld even with --no-suppress (then keeping the values), as `indicators` does.
     options = sm.Options(period=period, sheet=sheet, sei_list=sei_list, sei_map=sei_map, by_county=by == "county",
-                         calendar_days=calendar_days, suppress=not no_suppress, threshold=threshold,
+                         calendar_days=calendar_days, suppress=fmt == "json" or not no_suppress, threshold=threshold,
                          dominance=dominance)
     import xltools
 
     opening_data = xltools.load(opening) if opening else None
     with progress(len(paths), "正在读取") as bar:
-        series = tr.run(paths, options, opening_data, tick=lambda: bar.update(1))
+        series = tr.run(paths, options, opening_data, jobs=jobs or os.cpu_count() or 1, tick=lambda: bar.update(1))
     if fmt == "json":
         text = json.dumps(tr.to_json(series, keep_values=no_suppress), ensure_ascii=False, indent=2, allow_nan=False)
         if not output:

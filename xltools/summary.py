@@ -69,14 +69,17 @@ def _prepare_one(path: str, options: Options, opening):
         return exc
 
 
-def prepare_all(paths: list[str], options: Options, opening=None, *, jobs: int = 1, tick=lambda: None) -> list:
+def prepare_all(paths: list[str], options: Options, opening=None, *, jobs: int = 1, tick=lambda: None,
+                worker=_prepare_one) -> list:
     """Prepared or InputError for each path, in input order; `jobs` processes read in parallel
-    (each export is parsed and computed in its own process; only the scope sums come back)."""
+    (each export is parsed and computed in its own process; only the scope sums come back).
+    worker(path, options, opening): a module-level function returning a result or an InputError
+    (trend.read_one keeps a few columns of each enterprise besides)."""
     jobs = max(1, min(jobs, len(paths)))
     if jobs == 1:
         out = []
         for path in paths:
-            out.append(_prepare_one(path, options, opening))
+            out.append(worker(path, options, opening))
             tick()
         return out
     import multiprocessing
@@ -86,7 +89,7 @@ def prepare_all(paths: list[str], options: Options, opening=None, *, jobs: int =
     # "spawn" everywhere: what Windows and macOS do anyway, so the path tested here is the one users run
     # (and no fork of a process that holds threads).
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(_prepare_one, path, options, opening): i for i, path in enumerate(paths)}
+        futures = {pool.submit(worker, path, options, opening): i for i, path in enumerate(paths)}
         for future in as_completed(futures):
             out[futures[future]] = future.result()
             tick()

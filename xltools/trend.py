@@ -112,26 +112,24 @@ def read_point(path: str, options: Options, opening=None) -> Point:
     return Point(path, results, SourceInfo.of(data), disclosure, frame, key)
 
 
-def _read_one(path: str, options: Options, opening):
+def read_one(path: str, options: Options, opening):
+    """A Point, or the InputError of the file (summary.prepare_all's worker)."""
     try:
         return read_point(path, options, opening)
     except InputError as exc:
         return exc
 
 
-def read_all(paths: list[str], options: Options, opening=None, *, tick=lambda: None) -> list[Point]:
-    """Every export, then the checks of the series; one InputError naming every bad file."""
-    points, issues = [], []
-    for path in paths:
-        outcome = _read_one(path, options, opening)
-        if isinstance(outcome, InputError):
-            issues += outcome.issues
-        else:
-            points.append(outcome)
-        tick()
+def read_all(paths: list[str], options: Options, opening=None, *, jobs: int = 1, tick=lambda: None) -> list[Point]:
+    """Every export (`jobs` processes in parallel, as summary reads), then the checks of the series;
+    one InputError naming every bad file."""
+    from .summary import prepare_all
+
+    outcomes = prepare_all(paths, options, opening, jobs=jobs, tick=tick, worker=read_one)
+    issues = [issue for outcome in outcomes if isinstance(outcome, InputError) for issue in outcome.issues]
     if issues:
         raise InputError(issues)
-    return order(points)
+    return order(outcomes)
 
 
 def _name(point: Point) -> str:
@@ -263,9 +261,9 @@ def united(plans: list[Disclosure]) -> Disclosure:
                       loss_withheld=set().union(*(d.loss_withheld for d in plans)))
 
 
-def run(paths: list[str], options: Options, opening=None, *, tick=lambda: None) -> Series:
+def run(paths: list[str], options: Options, opening=None, *, jobs: int = 1, tick=lambda: None) -> Series:
     """Read every export, order them, compute the month figures and the series' disclosure."""
-    return build_series(read_all(paths, options, opening, tick=tick), options)
+    return build_series(read_all(paths, options, opening, jobs=jobs, tick=tick), options)
 
 
 # ---------------------------------------------------------------- JSON
