@@ -135,6 +135,14 @@ def compute_options(fn):
     return fn
 
 
+def output_format(fmt: str | None, output: str | None, default: str) -> str:
+    """--format, else -o's extension, else `default`; the two must agree when both are given."""
+    written = os.path.splitext(output)[1].lower()[1:] if output else None
+    if fmt and written and fmt != written:
+        raise click.UsageError(f"--format {fmt} 与 -o {output} 的扩展名不一致")
+    return fmt or written or default
+
+
 def _dominance(ctx, param, value):
     if value is None:
         return None
@@ -188,10 +196,7 @@ def indicators(input_path, period, sheet, sei_list, sei_map, opening, by, calend
 
     from .render import render_indicators, write_indicators
 
-    written = os.path.splitext(output)[1].lower()[1:] if output else None
-    if fmt and written and fmt != written:
-        raise click.UsageError(f"--format {fmt} 与 -o {output} 的扩展名不一致")
-    fmt = fmt or written or "table"
+    fmt = output_format(fmt, output, "table")
     path = input_path or sample_path()
     reading(path)
     data = xltools.load(path, sheet=sheet, period=period, sei_list=sei_list, calendar_days=calendar_days)
@@ -391,10 +396,7 @@ def trend(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days, 
     paths = list(inputs)
     if period and len(paths) > 1:
         raise click.UsageError("多份数据时不能用 --period 指定报告期：每份数据的报告期从其标题或文件名识别")
-    written = os.path.splitext(output)[1].lower()[1:] if output else None
-    if fmt and written and fmt != written:
-        raise click.UsageError(f"--format {fmt} 与 -o {output} 的扩展名不一致")
-    fmt = fmt or written or "xlsx"
+    fmt = output_format(fmt, output, "xlsx")
     all_inputs = paths + [opening, sei_list, sei_map]
     if output:
         refuse_overwriting_inputs([output], all_inputs)
