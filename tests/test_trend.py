@@ -188,3 +188,20 @@ def test_the_workbook_recalculated_by_libreoffice_equals_its_cached_values(tmp_p
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["趋势图", "累计", "当月", "说明", "合计数据"]
     assert len(wb["趋势图"]._charts) == 2
+
+
+def test_an_enterprise_changing_category_counts_in_its_new_one_and_as_moved(tmp_path):
+    feb = {**_firms(6, "新材料", "M", 1), **_firms(6, "", "O", 1), **_firms(6, "新能源", "N", 1)}
+    mar = {**_firms(6, "新材料", "M", 2), **_firms(6, "", "O", 2), **_firms(6, "新能源", "N", 2)}
+    mar["M0"] = ("新能源", *mar["M0"][1:])  # reclassified in March: its whole 1-3月 difference counts in 新能源
+    series = trend_json(export(tmp_path, 2, feb), export(tmp_path, 3, mar), "--no-suppress")
+    march = series[1]
+    assert march["month_changes"]["moved"] == 1 and march["month_changes"]["matched"] == 18
+    m = march["month_results"]
+    assert record(m, "sector:新能源产业", "revenue")["value"] == pytest.approx((21 + 1) * 100_000 / 100_000)
+    assert record(m, "sector:新材料产业", "revenue")["value"] == pytest.approx((21 - 1) * 100_000 / 100_000)
+    # One enterprise moving out of 新材料 and into 新能源: their month figures would give its 1-2月 figures.
+    assert record(m, "sector:新能源产业", "revenue")["withheld"] and record(m, "sector:新材料产业", "revenue")["withheld"]
+    assert record(m, "sector:新能源产业", "revenue")["value"] is not None  # --no-suppress keeps the values
+    # The cumulative figures stay published.
+    assert not record(march["results"], "sector:新能源产业", "revenue")["withheld"]

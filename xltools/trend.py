@@ -62,7 +62,8 @@ class Point:
     info: object                                  # tables.SourceInfo
     disclosure: Disclosure                        # this period's own plan
     frame: pd.DataFrame | None = None             # key, category, county and the flows; dropped once used
-    key: str | None = None
+    key: str | None = None                        # the column the enterprises are matched on
+    keys: np.ndarray | None = None                # its values, row by row of `frame`
     month: Results | None = None                  # 当月 results (absent for the first period)
     month_disclosure: Disclosure | None = None
     churn_disclosure: Disclosure | None = None
@@ -107,9 +108,8 @@ def read_point(path: str, options: Options, opening=None) -> Point:
     keep = [c for c in ("sei_category", "county") if c in data.frame.columns] + \
         [f"{f}_{per}" for f in FLOWS for per in ("cur", "ly") if f"{f}_{per}" in data.frame.columns]
     frame = data.frame[keep].copy()
-    if key is not None:
-        frame.insert(0, "key", data.frame[key].astype(str).str.strip().to_numpy())
-    return Point(path, results, SourceInfo.of(data), disclosure, frame, key)
+    keys = None if key is None else data.frame[key].astype(str).str.strip().to_numpy(dtype=object)
+    return Point(path, results, SourceInfo.of(data), disclosure, frame, key, keys)
 
 
 def read_one(path: str, options: Options, opening):
@@ -183,9 +183,18 @@ def _table(frame: pd.DataFrame, like, period, source: str):
                       like.results.classification, [])
 
 
+def _positions(prev: Point, cur: Point, label: str) -> np.ndarray:
+    """For each enterprise of `cur`, its row in `prev`, or −1 when it was not there (matched by hash table)."""
+    for point in (prev, cur):
+        index = pd.Index(point.keys)
+        if not index.is_unique:
+            first = index[index.duplicated()][0]
+            raise InputError(Issue(f"{label}“{first}”出现不止一次，无法逐家计算当月数", file=_name(point)))
+    return pd.Index(prev.keys).get_indexer(cur.keys)
+
+
 def month_figures(prev: Point, cur: Point, options: Options) -> None:
     """The 当月 results of `cur` over the enterprises present in both exports, and their disclosure."""
-    from .indicators import _Groups, compute, scope_sums
     from .periods import Period
 
     if prev.key is None or prev.key != cur.key:
@@ -194,49 +203,92 @@ def month_figures(prev: Point, cur: Point, options: Options) -> None:
         return
     label = dict(MATCH_KEYS)[cur.key]
     a, b = prev.frame, cur.frame
-    for point, frame in ((prev, a), (cur, b)):
-        dup = frame["key"][frame["key"].duplicated()]
-        if len(dup):
-            raise InputError(Issue(f"{label}“{dup.iloc[0]}”出现不止一次，无法逐家计算当月数", file=_name(point)))
-    common = a.merge(b, on="key", how="inner", suffixes=("_prev", ""))
-    month = common[[c for c in ("sei_category", "county") if c in b.columns]].copy()
+    pos = _positions(prev, cur, label)
+    both = pos >= 0
+    earlier = pos[both]                       # rows of `a` in the order of b's matched rows
+    labels = [c for c in ("sei_category", "county") if c in b.columns]
+    month = b.loc[both, labels].reset_index(drop=True)
     for f in FLOWS:
         for per in ("cur", "ly"):
             col = f"{f}_{per}"
             if col in a.columns and col in b.columns:
-                month[col] = common[col].to_numpy() - common[f"{col}_prev"].to_numpy()
+                month[col] = b[col].to_numpy()[both] - a[col].to_numpy()[earlier]
     period = Period(cur.period.year, cur.period.end_month, cur.period.end_month, cur.period.calendar_days)
-    month_data = _table(month, cur, period, cur.results.source)
-    full = compute(month_data, by_county=options.by_county)
-    kept = tuple(i for i in full.computed if i.formula in MONTH_FORMULAS and (i.formula == "count" or i.args[0] in FLOWS))
-    ids = {i.id for i in kept}
-    cur.month = dataclasses.replace(full, results=[r for r in full.results if r.indicator in ids], computed=kept,
-                                    warnings=[], new={})
-    cur.month_disclosure = plan(cur.month, enabled=options.suppress, threshold=options.threshold,
+    full = compute_month(_table(month, cur, period, cur.results.source), options)
+    cur.month = full
+    cur.month_disclosure = plan(full, enabled=options.suppress, threshold=options.threshold,
                                 dominance=options.dominance)
     # Who entered, left or moved: their figures are what subtraction across the two periods reveals.
-    stayed, known = a["key"].isin(b["key"]), b["key"].isin(a["key"])
-    keys = common["key"].to_numpy()
-    before = pd.Series(_groups_of(a, options.by_county).to_numpy(), index=a["key"].to_numpy()).reindex(keys).to_numpy()
-    after = pd.Series(_groups_of(b, options.by_county).to_numpy(), index=b["key"].to_numpy()).reindex(keys).to_numpy()
-    moved_mask = before != after
-    moved_keys = set(common["key"][moved_mask])
-    churn = pd.concat([a[~stayed | a["key"].isin(moved_keys)], b[~known | b["key"].isin(moved_keys)]])
-    churn = churn[[c for c in ("sei_category", "county") if c in churn.columns]]
-    churn_data = _table(churn, cur, period, cur.results.source)
-    groups = _Groups(churn_data, options.by_county)
-    churned = Results(cur.results.source, period, None, [], scope_sums(churn_data, options.by_county, groups), [], (),
-                      groups=groups.counts())
-    cur.churn_disclosure = plan(churned, enabled=options.suppress, threshold=options.threshold)
-    cur.changes = Changes(len(common), int((~known).sum()), int((~stayed).sum()), int(moved_mask.sum()), label)
+    stayed = np.zeros(len(a), dtype=bool)
+    stayed[earlier] = True
+    moved = _groups_of(b, options.by_county).to_numpy()[both] != _groups_of(a, options.by_county).to_numpy()[earlier]
+    gone = ~stayed
+    gone[earlier[moved]] = True               # a mover leaves its old group …
+    came = ~both
+    came[np.flatnonzero(both)[moved]] = True  # … and enters its new one
+    churn = pd.concat([a.loc[gone, labels], b.loc[came, labels]])
+    counted = _counted(_table(churn, cur, period, cur.results.source), options)
+    # A scope counts the enterprises whose figures the subtraction leaves in it: one that moved between two
+    # groups of the same scope cancels there (+ its 1-(N−1)月 figure in the new group, − in the old one).
+    contributors = _contributors(_group_keys(a.loc[~stayed], options), _group_keys(b.loc[~both], options),
+                                 list(zip(_group_keys(a.iloc[earlier[moved]], options),
+                                          _group_keys(b.loc[both].iloc[np.flatnonzero(moved)], options))),
+                                 counted.scope_ids())
+    for scope in counted.scopes:
+        scope.enterprises = contributors[scope.scope]
+    cur.churn_disclosure = plan(counted, enabled=options.suppress, threshold=options.threshold)
+    cur.changes = Changes(int(both.sum()), int((~both).sum()), int((~stayed).sum()), int(moved.sum()), label)
+
+
+def _group_keys(frame: pd.DataFrame, options: Options) -> list[tuple]:
+    """Each enterprise's (category, county) as disclosure counts groups: None outside the categories, and
+    for the county when the scopes are not by county."""
+    from .sei import category_names
+
+    names = set(category_names())
+    cats = frame["sei_category"].tolist() if "sei_category" in frame.columns else [None] * len(frame)
+    counties = frame["county"].tolist() if options.by_county and "county" in frame.columns else [None] * len(frame)
+    return [(c if c in names else None, k if isinstance(k, str) else None) for c, k in zip(cats, counties)]
+
+
+def _contributors(left: list[tuple], entered: list[tuple], moved: list[tuple], scopes: list[str]) -> dict[str, int]:
+    """Per scope: the enterprises that left or entered it, and those that moved into or out of it (not within)."""
+    from collections import Counter
+
+    from .disclosure import _members
+
+    singles, pairs = Counter(left + entered), Counter(moved)
+    return {scope: sum(n for g, n in singles.items() if _members(scope, g))
+            + sum(n for (old, new), n in pairs.items() if _members(scope, old) != _members(scope, new))
+            for scope in scopes}
+
+
+def compute_month(data, options: Options) -> Results:
+    """The registry's counts, sums and growth rates of the flows over a table of month differences."""
+    from .indicators import compute
+
+    full = compute(data, by_county=options.by_county)
+    kept = tuple(i for i in full.computed if i.formula in MONTH_FORMULAS and (i.formula == "count" or i.args[0] in FLOWS))
+    ids = {i.id for i in kept}
+    return dataclasses.replace(full, results=[r for r in full.results if r.indicator in ids], computed=kept,
+                               warnings=[], new={})
+
+
+def _counted(data, options: Options) -> Results:
+    """Scopes and groups of a table of enterprises with no figures: what disclosure.plan counts."""
+    from .indicators import _Groups, scope_sums
+
+    groups = _Groups(data, options.by_county)
+    return Results(data.source, data.period, None, [], scope_sums(data, options.by_county, groups), [], (),
+                   groups=groups.counts())
 
 
 def build_series(points: list[Point], options: Options) -> Series:
     """Month figures between consecutive points, then the series' disclosure plan."""
     for prev, cur in zip(points, points[1:]):
         month_figures(prev, cur, options)
-        prev.frame = None  # the enterprise table is no longer needed: free it before the next pair
-    points[-1].frame = None
+        prev.frame = prev.keys = None  # the enterprise table is no longer needed: free it before the next pair
+    points[-1].frame = points[-1].keys = None
     return Series(points, series_disclosure(points))
 
 
