@@ -6,7 +6,8 @@
 The twelve cumulative exports 2022年1月 … 2022年1-12月 are generated once into benchmarks/out/trend_<rows>/
 by the sample's generator (workbooks/samples/make_sample.py: make_export with month=, each enterprise's flows
 accumulating by its own monthly path, a few entering and leaving during the year). Generating them at national
-scale takes a while (xlsxwriter writes about 8 000 rows a second); they are kept for later runs.
+scale takes a while (about 2 000 rows a second on a busy 2-core machine: some four minutes a file); they are
+kept for later runs.
 
 Then, each in a fresh process: a bare fastexcel read of the twelve files to Arrow (the floor: parsing only),
 `xltools trend` on them (cache cleared first, when the parse cache of issue 19 is there: `xltools cache
@@ -103,8 +104,9 @@ def main() -> None:
           f"{os.cpu_count()} cores; parse cache {'present' if cache else 'absent (the second run reads again)'}")
     print(f"  bare fastexcel read   {bare_wall:7.2f} s wall  {bare_cpu:7.2f} s CPU")
     for name, (wall, cpu, _) in (("trend, first run", first), ("trend, second run", second)):
-        print(f"  {name:20s}  {wall:7.2f} s wall  {cpu:7.2f} s CPU   {wall / bare_wall:5.2f}x the bare read")
-    print(f"  second run / first run  {second[0] / first[0]:.2f}x")
+        print(f"  {name:20s}  {wall:7.2f} s wall  {cpu:7.2f} s CPU   the bare read's {wall / bare_wall:5.2f}x wall, "
+              f"{cpu / bare_cpu:5.2f}x CPU")
+    print(f"  second run / first run  {second[0] / first[0]:.2f}x wall, {second[1] / first[1]:.2f}x CPU")
 
 
 if __name__ == "__main__":

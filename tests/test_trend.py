@@ -205,3 +205,14 @@ def test_an_enterprise_changing_category_counts_in_its_new_one_and_as_moved(tmp_
     assert record(m, "sector:新能源产业", "revenue")["value"] is not None  # --no-suppress keeps the values
     # The cumulative figures stay published.
     assert not record(march["results"], "sector:新能源产业", "revenue")["withheld"]
+
+
+def test_an_enterprise_without_a_code_is_an_input_error_with_its_row(tmp_path):
+    feb = export(tmp_path, 2, HAND[2])
+    rows = [["2022年1-3月规模以上工业企业主要经济指标"], ["单位：千元"], HEADER]
+    for firm, (cat, *figures) in HAND[3].items():
+        rows.append(["" if firm == "E" else code(firm), f"{firm}公司", cat, *figures])
+    mar = write_xlsx(tmp_path / "2022年1-3月.xlsx", rows)
+    proc = run_cli("trend", feb, mar, "-o", tmp_path / "t.xlsx")
+    assert proc.returncode == 2, proc.stderr
+    assert "2022年1-3月.xlsx" in proc.stderr and "没有统一社会信用代码" in proc.stderr and "第8行" in proc.stderr

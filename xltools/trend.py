@@ -64,6 +64,7 @@ class Point:
     frame: pd.DataFrame | None = None             # key, category, county and the flows; dropped once used
     key: str | None = None                        # the column the enterprises are matched on
     keys: np.ndarray | None = None                # its values, row by row of `frame`
+    blank_keys: list[int] = field(default_factory=list)  # Excel rows of enterprises without one (the first few)
     month: Results | None = None                  # 当月 results (absent for the first period)
     month_disclosure: Disclosure | None = None
     churn_disclosure: Disclosure | None = None
@@ -108,8 +109,15 @@ def read_point(path: str, options: Options, opening=None) -> Point:
     keep = [c for c in ("sei_category", "county") if c in data.frame.columns] + \
         [f"{f}_{per}" for f in FLOWS for per in ("cur", "ly") if f"{f}_{per}" in data.frame.columns]
     frame = data.frame[keep].copy()
-    keys = None if key is None else data.frame[key].astype(str).str.strip().to_numpy(dtype=object)
-    return Point(path, results, SourceInfo.of(data), disclosure, frame, key, keys)
+    for label in ("sei_category", "county"):  # twelve national exports are kept at once: small codes, not texts
+        if label in frame.columns:
+            frame[label] = frame[label].astype("category")
+    keys, blank = None, []
+    if key is not None:
+        texts = data.frame[key].astype(object).where(data.frame[key].notna(), "").astype(str).str.strip()
+        keys = texts.to_numpy(dtype=object)
+        blank = data.frame.loc[(texts == "").to_numpy(), "row"].tolist()[:5]
+    return Point(path, results, SourceInfo.of(data), disclosure, frame, key, keys, blank)
 
 
 def read_one(path: str, options: Options, opening):
@@ -186,6 +194,9 @@ def _table(frame: pd.DataFrame, like, period, source: str):
 def _positions(prev: Point, cur: Point, label: str) -> np.ndarray:
     """For each enterprise of `cur`, its row in `prev`, or −1 when it was not there (matched by hash table)."""
     for point in (prev, cur):
+        if point.blank_keys:
+            raise InputError(Issue(f"企业没有{label}，无法与另一期的数据逐家对应计算当月数（第"
+                                   + "、".join(str(r) for r in point.blank_keys) + "行等）", file=_name(point)))
         index = pd.Index(point.keys)
         if not index.is_unique:
             first = index[index.duplicated()][0]
