@@ -387,8 +387,6 @@ def trend(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days, 
       xltools trend 2022年*.xlsx -o 趋势.xlsx
       xltools trend 2022年*.xlsx --format json > 趋势.json
     """
-    import json
-
     from . import summary as sm
     from . import trend as tr
     from .output import refuse_overwriting_inputs
@@ -409,22 +407,11 @@ def trend(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days, 
     opening_data = xltools.load(opening) if opening else None
     with progress(len(paths), "正在读取") as bar:
         series = tr.run(paths, options, opening_data, jobs=jobs or os.cpu_count() or 1, tick=lambda: bar.update(1))
-    if fmt == "json":
-        text = json.dumps(tr.to_json(series, keep_values=no_suppress), ensure_ascii=False, indent=2, allow_nan=False)
-        if not output:
-            click.echo(text)
-            return
-        tr.write_json(output, text, all_inputs)
-    else:
-        from .trend_sheets import write
-
-        output = output or tr.default_name(series)
-        write(output, series, all_inputs, paper)
-    withheld = len(series.disclosure.withheld)
-    extra = f"；按数据保密规定各期均不公布 {withheld} 个范围，见“说明”表" if withheld else ""
-    if not series.disclosure.enabled:
-        extra = "；未做数据保密处理，不得对外公布"
-    click.echo(f"已写入 {output}（{len(series.points)} 期：{'、'.join(p.label for p in series.points)}{extra}）")
+    if fmt == "json" and not output:
+        click.echo(tr.json_text(series, keep_values=no_suppress))
+        return
+    target = tr.write(output or tr.default_name(series), series, fmt, all_inputs, paper=paper, keep_values=no_suppress)
+    click.echo(f"已写入 {target}（{tr.summary_line(series, fmt)}）")
 
 
 def ledger_sample_path() -> str:

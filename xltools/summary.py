@@ -44,13 +44,19 @@ class Prepared:
         return self.results.period.label
 
 
-def prepare(path: str, options: Options, opening=None) -> Prepared:
-    """Read and compute one export; raises InputError for bad input."""
+def load_and_compute(path: str, options: Options, opening=None):
+    """Read one export and compute every indicator with the reader's options: (BureauData, Results).
+    The one place the commands that take many exports (summary, trend) read each of them."""
     import xltools
 
     data = xltools.load(path, sheet=options.sheet, period=options.period, sei_list=options.sei_list,
                         calendar_days=options.calendar_days)
-    results = xltools.compute(data, by_county=options.by_county, sei_map=options.sei_map, opening=opening)
+    return data, xltools.compute(data, by_county=options.by_county, sei_map=options.sei_map, opening=opening)
+
+
+def prepare(path: str, options: Options, opening=None) -> Prepared:
+    """Read and compute one export; raises InputError for bad input."""
+    data, results = load_and_compute(path, options, opening)
     if options.by_county and "county" not in data.frame.columns:
         results.warnings.append("数据中没有县(区)列，未生成表3")
     disclosure = plan(results, enabled=options.suppress, threshold=options.threshold, dominance=options.dominance)

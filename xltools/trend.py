@@ -97,13 +97,10 @@ class Series:
 
 def read_point(path: str, options: Options, opening=None) -> Point:
     """Read and compute one export, as `indicators` does; keep what the month figures need."""
-    import xltools
-
+    from .summary import load_and_compute
     from .tables import SourceInfo
 
-    data = xltools.load(path, sheet=options.sheet, period=options.period, sei_list=options.sei_list,
-                        calendar_days=options.calendar_days)
-    results = xltools.compute(data, by_county=options.by_county, sei_map=options.sei_map, opening=opening)
+    data, results = load_and_compute(path, options, opening)
     disclosure = plan(results, enabled=options.suppress, threshold=options.threshold, dominance=options.dominance)
     key = next((k for k, _ in MATCH_KEYS if k in data.frame.columns), None)
     keep = [c for c in ("sei_category", "county") if c in data.frame.columns] + \
@@ -348,14 +345,38 @@ def to_json(series: Series, keep_values: bool = False) -> list[dict]:
     return out
 
 
-def write_json(path: str, text: str, inputs: list[str]) -> None:
-    """The JSON text into `path`, atomically, never over an input."""
+def json_text(series: Series, keep_values: bool = False) -> str:
+    import json
+
+    return json.dumps(to_json(series, keep_values), ensure_ascii=False, indent=2, allow_nan=False)
+
+
+def write(path: str, series: Series, fmt: str, inputs: list[str], *, paper: str = "A4",
+          keep_values: bool = False) -> str:
+    """The series as the trend workbook (fmt xlsx) or its JSON (fmt json) at `path`, atomically, never over
+    an input; returns `path`."""
     from .output import atomic_path, refuse_overwriting_inputs
 
+    if fmt == "xlsx":
+        from .trend_sheets import write as write_workbook
+
+        write_workbook(path, series, inputs, paper)
+        return path
     refuse_overwriting_inputs([path], inputs)
     with atomic_path(path) as tmp:
         with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text + "\n")
+            fh.write(json_text(series, keep_values) + "\n")
+    return path
+
+
+def summary_line(series: Series, fmt: str) -> str:
+    """What was written, in a few words: the periods and what disclosure withheld."""
+    periods = f"{len(series.points)} 期：" + "、".join(p.label for p in series.points)
+    if not series.disclosure.enabled:
+        return periods + "；未做数据保密处理，不得对外公布"
+    withheld = len(series.disclosure.withheld)
+    where = "见“说明”表" if fmt == "xlsx" else "其记录标为 withheld"
+    return periods + (f"；按数据保密规定各期均不公布 {withheld} 个范围，{where}" if withheld else "")
 
 
 def default_name(series: Series) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .disclosure import LOSS_FIGURES
 from .indicators import ALL, SEI, Results, indicators
-from .rounding import WITHHELD_DISPLAY
+from .rounding import NULL_DISPLAY, WITHHELD_DISPLAY, rounded
 from .tables import (COUNT_KEYS, Cell, Chart, Figures, Header, Table, _key_order, _sum_label, _sum_value, _unit_below,
                      address, blank)
 
@@ -72,10 +72,19 @@ def sums_table(entries: list[tuple[str, Results, object]]) -> tuple[Table, list[
 
 
 def _figure(fig: Figures | None, results: Results | None, scope: str, iid: str) -> Cell:
-    """A published figure of one period, blank where the period lacks the scope or the indicator."""
+    """A published figure of one period, blank where the period lacks the scope or the indicator. An
+    indicator that has no form over the scope sums (ExcelFormulas knows none for its formula: one computed
+    from the enterprises themselves) is written as its value, withheld where its scope is."""
     if fig is None or not fig.has(iid) or scope not in results.scope_ids():
         return blank()
-    return fig.value(scope, iid)
+    try:
+        return fig.value(scope, iid)
+    except ValueError:  # ExcelFormulas.value: no Excel form of this formula kind
+        if fig.d.is_figure_withheld(scope, iid):
+            return Cell(WITHHELD_DISPLAY)
+        result = results.get(scope, iid)
+        return Cell(NULL_DISPLAY if result.value is None else rounded(result.value, result.decimals), None,
+                    result.decimals)
 
 
 def _scopes(results: list[Results]) -> list[tuple[str, str]]:
