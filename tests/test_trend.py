@@ -152,11 +152,20 @@ def test_an_enterprise_entering_withholds_the_month_not_the_cumulative(tmp_path)
     feb = {**_firms(5, "新材料", "M", 1), **_firms(6, "", "O", 1), **_firms(4, "新能源", "N", 1)}
     mar = {**_firms(5, "新材料", "M", 2), **_firms(6, "", "O", 2), **_firms(4, "新能源", "N", 2),
            "X": ("新材料", 400_000, 300_000, 9_000, 8_000)}
-    series = trend_json(export(tmp_path, 2, feb), export(tmp_path, 3, mar))
+    paths = [export(tmp_path, 2, feb), export(tmp_path, 3, mar)]
+    series = trend_json(*paths)
     march = series[1]
     for scope in ("sector:新材料产业", "sei", "all"):
         assert record(march["results"], scope, "revenue")["withheld"] is False
         assert record(march["month_results"], scope, "revenue")["withheld"] is True
+    # In the workbook, the withheld month's sums are nowhere: the sums sheet has no row for them.
+    out = tmp_path / "趋势.xlsx"
+    assert run_cli("trend", *paths, "-o", out).returncode == 0
+    sums = values(out)["合计数据"]
+    month_rows = {r[2] for r in sums if r[0] == "3月当月"}
+    cumulative_rows = {r[2] for r in sums if r[0] == "1-3月累计"}
+    assert "sector:新能源产业" in month_rows and not month_rows & {"sector:新材料产业", "sei", "all"}
+    assert {"sector:新材料产业", "sei", "all"} <= cumulative_rows
     assert record(march["month_results"], "sector:新能源产业", "revenue")["withheld"] is False
     assert record(march["month_results"], "sector:新能源产业", "revenue")["value"] == pytest.approx(10.0)  # (1+2+3+4) × 100 000 千元
 
