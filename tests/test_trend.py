@@ -170,13 +170,14 @@ def test_an_enterprise_entering_withholds_the_month_not_the_cumulative(tmp_path)
     assert record(march["month_results"], "sector:新能源产业", "revenue")["value"] == pytest.approx(10.0)  # (1+2+3+4) × 100 000 千元
 
 
-def test_the_workbook_recalculated_by_libreoffice_equals_its_cached_values(tmp_path, libreoffice):
+@pytest.mark.parametrize("args", [[], ["--by", "county", "--calendar-days"]])
+def test_the_workbook_recalculated_by_libreoffice_equals_its_cached_values(tmp_path, libreoffice, args):
     from make_sample import make_export
 
     paths = [make_export(str(tmp_path / f"2022年1-{m}月.xlsx"), n=160, seed=19, period_title=f"2022年1-{m}月",
                          month=m) for m in (5, 3, 4)]
     out = tmp_path / "趋势.xlsx"
-    proc = run_cli("trend", *paths, "-o", out)
+    proc = run_cli("trend", *paths, "-o", out, *args)
     assert proc.returncode == 0, proc.stderr
     cells = formula_cells(out)
     recalculated = formula_cells(libreoffice.recalculated(out, tmp_path / "lo"))
@@ -185,7 +186,7 @@ def test_the_workbook_recalculated_by_libreoffice_equals_its_cached_values(tmp_p
     differ = [(k, v[1], recalculated[k][1]) for k, v in cells.items() if not same(v[1], recalculated[k][1])]
     assert differ == []
     # The cached values are the engine's: the 当月 sheet's 全市 revenue growth is the JSON's.
-    series = trend_json(*paths)
+    series = trend_json(*paths, *args)
     grid = values(out)["当月"]
     row = next(r for r in grid if r[0] == "营业收入增速")  # the first scope: 全市
     months = [record(p["month_results"], "all", "revenue_growth")["display"] for p in series[1:]]
