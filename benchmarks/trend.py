@@ -67,7 +67,7 @@ def timed(args: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
     """Wall and CPU seconds (user + system of the child and its own children) of one command."""
     before = os.times()
     t = time.perf_counter()
-    proc = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, env=env())
+    proc = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, env=env(), check=False)
     wall = time.perf_counter() - t
     after = os.times()
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
@@ -79,7 +79,7 @@ def timed(args: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
 def has_cache() -> bool:
     """Whether this checkout has the parse cache (`xltools cache clear`)."""
     proc = subprocess.run([sys.executable, "-m", "xltools", "cache", "-h"], capture_output=True, text=True,
-                          cwd=ROOT, env=env())
+                          cwd=ROOT, env=env(), check=False)
     return proc.returncode == 0
 
 

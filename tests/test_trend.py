@@ -6,7 +6,6 @@ import os
 import sys
 
 import pytest
-
 from helpers import run_cli, write_xlsx
 from workbook_reading import formula_cells, same, values
 

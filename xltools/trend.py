@@ -21,6 +21,7 @@ those enterprises, so they must be none or at least `threshold`.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 from dataclasses import dataclass, field
 
@@ -29,7 +30,7 @@ import pandas as pd
 
 from .disclosure import Disclosure, plan
 from .errors import InputError, Issue
-from .indicators import SEI, Results
+from .indicators import Results
 from .summary import Options
 
 OUTPUT_STEM = "战新产业趋势"
@@ -156,7 +157,7 @@ def order(points: list[Point]) -> list[Point]:
     if issues:
         raise InputError(issues)
     points = sorted(points, key=lambda p: p.period.end_month)
-    for a, b in zip(points, points[1:]):
+    for a, b in itertools.pairwise(points):
         if a.period.end_month == b.period.end_month:
             issues.append(Issue(f"{_name(a)} 与 {_name(b)} 的报告期都是 {a.label}：每个报告期只能有一份数据"))
         elif b.period.end_month - a.period.end_month > 1:
@@ -293,7 +294,7 @@ def _counted(data, options: Options) -> Results:
 
 def build_series(points: list[Point], options: Options) -> Series:
     """Month figures between consecutive points, then the series' disclosure plan."""
-    for prev, cur in zip(points, points[1:]):
+    for prev, cur in itertools.pairwise(points):
         month_figures(prev, cur, options)
         prev.frame = prev.keys = None  # the enterprise table is no longer needed: free it before the next pair
     points[-1].frame = points[-1].keys = None
@@ -363,9 +364,8 @@ def write(path: str, series: Series, fmt: str, inputs: list[str], *, paper: str 
         write_workbook(path, series, inputs, paper)
         return path
     refuse_overwriting_inputs([path], inputs)
-    with atomic_path(path) as tmp:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(json_text(series, keep_values) + "\n")
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(json_text(series, keep_values) + "\n")
     return path
 
 

@@ -12,12 +12,27 @@ from dataclasses import dataclass
 from .disclosure import LOSS_FIGURES
 from .indicators import ALL, SEI, Results, indicators
 from .rounding import NULL_DISPLAY, WITHHELD_DISPLAY, rounded
-from .tables import (COUNT_KEYS, Cell, Chart, Figures, Header, Table, _key_order, _sum_label, _sum_value, _unit_below,
-                     address, blank)
+from .tables import (
+    COUNT_KEYS,
+    Cell,
+    Chart,
+    Figures,
+    Header,
+    Table,
+    _key_order,
+    _sum_label,
+    _sum_value,
+    _unit_below,
+    address,
+    blank,
+)
 
 SUMS_SHEET = "合计数据"
 CHART_SIZE = (400, 320)  # pixels: two charts side by side on a landscape A4 page of their own
-SUMS_FIRST_KEY = 5  # columns: 报告期, 范围, 范围代码, 累计月数, 计算天数, then the sums
+SUMS_FIRST_KEY = 5
+SUMS_NOTE = ("本表是“趋势图”“累计”“当月”各表全部公式的计算依据。每期一组行：累计数据为该期的1-N月累计，"
+             "当月数据为本期累计减上期累计（只含两期都有的企业）。只含公布的范围；按规定不公布的范围，"
+             "其合计数不在本文件中。平均用工人数单位为人。")  # columns: 报告期, 范围, 范围代码, 累计月数, 计算天数, then the sums
 
 
 def short_label(period) -> str:
@@ -51,9 +66,7 @@ def sums_table(entries: list[tuple[str, Results, object]]) -> tuple[Table, list[
     header += [Header(0, cols[k], 0, cols[k], _unit_below(_sum_label(k))) for k in keys]
     table = Table(SUMS_SHEET, "各期各范围企业数据合计", ("", "金额单位：千元"), header, 1, [],
                   [14, 24, 30, 9, 9] + [15] * len(keys), gridlines=True,
-                  notes=["本表是“趋势图”“累计”“当月”各表全部公式的计算依据。每期一组行：累计数据为该期的1-N月累计，"
-                         "当月数据为本期累计减上期累计（只含两期都有的企业）。只含公布的范围；按规定不公布的范围，"
-                         "其合计数不在本文件中。平均用工人数单位为人。"])
+                  notes=[SUMS_NOTE])
     blocks = []
     for label, results, disclosure in entries:
         first = table.first_data_row + len(table.rows)
@@ -135,11 +148,11 @@ def chart_table(points, figs: list[Figures], disclosure, subtitle: str) -> Table
         "output_value_growth" if all(f.has("output_value_growth") for f in figs) else None
     what = "增加值" if growth == "value_added_growth" else "总产值"
     share_of = "value_added" if all(f.has("value_added") for f in figs) else None
-    columns: list[tuple[str, object]] = []
+    columns: list[tuple[str, str, bool]] = []   # (heading, scope, a share rather than a growth rate)
     if growth:
         for scope, name in ((SEI, "战略性新兴产业"), (ALL, "全市规模以上工业")):
             if not disclosure.is_withheld(scope):
-                columns.append((f"{name}{what}累计增速(%)", (lambda s: lambda fig: fig.value(s, growth))(scope)))
+                columns.append((f"{name}{what}累计增速(%)", scope, False))
     growth_count = len(columns)
     if share_of and not disclosure.is_withheld(SEI):
         for scope, label in _scopes([p.results for p in points]):
@@ -147,23 +160,24 @@ def chart_table(points, figs: list[Figures], disclosure, subtitle: str) -> Table
                 continue
             if all(p.results.sums_of(scope).enterprises == 0 for p in points if scope in p.results.scope_ids()):
                 continue
-            columns.append((label, (lambda s: lambda fig: fig.share(share_of, s, SEI))(scope)))
+            columns.append((label, scope, True))
     if not columns:
         return None
-    rows = [[Cell(short_label(p.period), style="name")] + [fn(fig) for _, fn in columns]
+    rows = [[Cell(short_label(p.period), style="name")]
+            + [fig.share(share_of, scope, SEI) if share else fig.value(scope, growth) for _, scope, share in columns]
             for p, fig in zip(points, figs)]
     header = [Header(0, 0, 0, 0, "报告期")] + [Header(0, i + 1, 0, i + 1, _unit_below(n) if "(" in n else n)
-                                             for i, (n, _) in enumerate(columns)]
+                                             for i, (n, _, _) in enumerate(columns)]
     charts = []
     if growth_count:
         charts.append(Chart(f"战略性新兴产业与全市规上工业{what}累计增速", "line", (0, len(rows)),
-                            [(n, i + 1) for i, (n, _) in enumerate(columns[:growth_count])], size=CHART_SIZE))
+                            [(n, i + 1) for i, (n, _, _) in enumerate(columns[:growth_count])], size=CHART_SIZE))
     if len(columns) > growth_count:
         charts.append(Chart("各产业增加值占战略性新兴产业比重", "line", (0, len(rows)),
-                            [(n, growth_count + i + 1) for i, (n, _) in enumerate(columns[growth_count:])],
+                            [(n, growth_count + i + 1) for i, (n, _, _) in enumerate(columns[growth_count:])],
                             labels=False, size=CHART_SIZE))
-    notes = [f"增速为1月至各月的累计增速（现价，可比口径）；比重为各产业增加值占战略性新兴产业合计的比重（%）。"
-             "图中只含公布数据的范围；数据与“累计”表为同一公式。"]
+    notes = [("增速为1月至各月的累计增速（现价，可比口径）；比重为各产业增加值占战略性新兴产业合计的比重（%）。"
+              "图中只含公布数据的范围；数据与“累计”表为同一公式。")]
     return Table("趋势图", "战略性新兴产业发展趋势", (subtitle, ""), header, 1, rows,
                  [10] + [13] * len(columns), notes, charts=charts, charts_own_page=True)
 
