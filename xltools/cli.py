@@ -59,6 +59,7 @@ def main():
       xltools validate 2022年1-12月.xlsx          # 检查一份局里导出的企业数据
       xltools summary 2022年1-12月.xlsx           # 标准汇总表（表1—表3、图表、说明）
       xltools tracker 重点项目台账.xlsx            # 项目进度表
+      xltools trend 2022年1-*月.xlsx              # 各月累计数据：逐期指标、当月数、趋势图
       xltools report 2022年1-12月.xlsx --ledger 重点项目台账.xlsx -o 发展现状.docx
       xltools addin install                       # Excel 加载项：“战新产业”功能区和 SEI_ 函数
     退出码：0 成功，1 程序内部错误或无法写出，2 输入或用法有误。
@@ -148,6 +149,14 @@ def compute_options(fn):
     return fn
 
 
+def output_format(fmt: str | None, output: str | None, default: str) -> str:
+    """--format, else -o's extension, else `default`; the two must agree when both are given."""
+    written = os.path.splitext(output)[1].lower()[1:] if output else None
+    if fmt and written and fmt != written:
+        raise click.UsageError(f"--format {fmt} 与 -o {output} 的扩展名不一致")
+    return fmt or written or default
+
+
 def _dominance(ctx, param, value):
     if value is None:
         return None
@@ -201,10 +210,7 @@ def indicators(input_path, period, sheet, sei_list, sei_map, opening, by, calend
 
     from .render import render_indicators, write_indicators
 
-    written = os.path.splitext(output)[1].lower()[1:] if output else None
-    if fmt and written and fmt != written:
-        raise click.UsageError(f"--format {fmt} 与 -o {output} 的扩展名不一致")
-    fmt = fmt or written or "table"
+    fmt = output_format(fmt, output, "table")
     path = input_path or sample_path()
     reading(path)
     data = xltools.load(path, sheet=sheet, period=period, sei_list=sei_list, calendar_days=calendar_days)
@@ -361,6 +367,67 @@ def report(input_path, period, sheet, sei_list, sei_map, opening, by, calendar_d
         click.echo(f"已写入 {output}")
     else:
         click.echo(text, nl=False)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("inputs", metavar="INPUT...", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@read_options
+@compute_options
+@click.option("--no-suppress", "no_suppress", is_flag=True,
+              help="不做数据保密处理（仅供内部使用，不得对外公布）。")
+@click.option("--threshold", metavar="N", type=click.IntRange(1, 1000), default=3, show_default=True,
+              help="数据保密阈值，与 summary 相同；某范围在任一期不公布，则各期均不公布。")
+@dominance_option
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "json"]),
+              help="输出格式：xlsx（趋势工作簿，默认）或 json（每期一个对象，在终端显示，或写入 -o 给出的 .json 文件）。")
+@click.option("-o", "--output", metavar="OUT", type=OutputFile(".xlsx", ".json"),
+              help="输出文件：.xlsx 或 .json；默认为当前文件夹下的“战新产业趋势_报告期.xlsx”。")
+@click.option("--paper", type=click.Choice(["A4", "A3"]), default="A4", show_default=True,
+              help="打印用纸（横向）。")
+@click.option("--jobs", metavar="N", type=click.IntRange(1, 256), default=None,
+              help="同时读取的进程数；默认为本机的处理器核数。")
+@guarded
+def trend(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days, no_suppress, threshold, dominance,
+          fmt, output, paper, jobs):
+    """一年中各月的累计数据：逐期指标、当月数和趋势图。
+
+    \b
+    INPUT 为同一年各期的1-N月累计数据（顺序不限，报告期从标题或文件名识别），各期应逐月相连：
+    缺少中间的月份、同一报告期有两份数据、不同年份或不是从1月起的累计数据都是输入错误。
+    第一期可以是1月、1-2月或任何1-N月（1-2月常为一年的第一次发布）；从第二期起有当月数：
+    本期累计减上期累计，只计两期都有的企业（按统一社会信用代码对应），进入和退出的企业数写在注中。
+    工作簿中每个数都是对“合计数据”表的 Excel 公式（已存计算结果）；数据保密与 summary 相同，
+    某范围在任一期不公布，则各期都不公布；当月数另按进入、退出的企业数保护（少于阈值时该月不公布）。
+    示例：
+      xltools trend 2022年1-2月.xlsx 2022年1-3月.xlsx 2022年1-4月.xlsx
+      xltools trend 2022年*.xlsx -o 趋势.xlsx
+      xltools trend 2022年*.xlsx --format json > 趋势.json
+    """
+    from . import summary as sm
+    from . import trend as tr
+    from .output import refuse_overwriting_inputs
+
+    paths = list(inputs)
+    if period and len(paths) > 1:
+        raise click.UsageError("多份数据时不能用 --period 指定报告期：每份数据的报告期从其标题或文件名识别")
+    fmt = output_format(fmt, output, "xlsx")
+    all_inputs = paths + [opening, sei_list, sei_map]
+    if output:
+        refuse_overwriting_inputs([output], all_inputs)
+    # JSON marks what is withheld even with --no-suppress (then keeping the values), as `indicators` does.
+    options = sm.Options(period=period, sheet=sheet, sei_list=sei_list, sei_map=sei_map, by_county=by == "county",
+                         calendar_days=calendar_days, suppress=fmt == "json" or not no_suppress, threshold=threshold,
+                         dominance=dominance)
+    import xltools
+
+    opening_data = xltools.load(opening) if opening else None
+    with progress(len(paths), "正在读取") as bar:
+        series = tr.run(paths, options, opening_data, jobs=jobs or os.cpu_count() or 1, tick=lambda: bar.update(1))
+    if fmt == "json" and not output:
+        click.echo(tr.json_text(series, keep_values=no_suppress))
+        return
+    target = tr.write(output or tr.default_name(series), series, fmt, all_inputs, paper=paper, keep_values=no_suppress)
+    click.echo(f"已写入 {target}（{tr.summary_line(series, fmt)}）")
 
 
 def ledger_sample_path() -> str:

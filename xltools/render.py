@@ -35,14 +35,12 @@ def marked(results: Results, disclosure: Disclosure | None, keep_values: bool) -
 
 def render_indicators(results: Results, fmt: str, disclosure: Disclosure | None = None,
                       keep_values: bool = False) -> str:
+    if fmt == "json":
+        return json.dumps(indicators_document(results, disclosure, keep_values), ensure_ascii=False, indent=2,
+                          allow_nan=False)
     rows = marked(results, disclosure, keep_values)
     # The terminal table may name options; a JSON or CSV file may be passed on: no options there.
     notes = publication_notes(results, disclosure, options=fmt == "table")
-    if fmt == "json":
-        doc = results.to_json()
-        doc["results"] = rows
-        doc["notes"] = notes + ([disclosure.note(_labels(results))] if disclosure is not None else [])
-        return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False)
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
@@ -52,6 +50,15 @@ def render_indicators(results: Results, fmt: str, disclosure: Disclosure | None 
                         "" if d["value"] is None else repr(d["value"]), d["display"], "是" if d["withheld"] else "否"])
         return buf.getvalue()
     return table(results, disclosure, keep_values, notes)
+
+
+def indicators_document(results: Results, disclosure: Disclosure | None, keep_values: bool = False) -> dict:
+    """The `indicators --format json` object (docs/json.md)."""
+    doc = results.to_json()
+    doc["results"] = marked(results, disclosure, keep_values)
+    doc["notes"] = publication_notes(results, disclosure, options=False) + \
+        ([disclosure.note(_labels(results))] if disclosure is not None else [])
+    return doc
 
 
 def _labels(results: Results) -> dict[str, str]:

@@ -127,7 +127,10 @@ def new_mask(frame, report_year: int) -> np.ndarray | None:
 
 
 def group_aggregates(frame, groups, report_year: int) -> dict[str, dict[int, object]]:
-    """Per group id: each structure key's partial (exact sums) and 'top' (the largest positive revenues)."""
+    """Per group id: each structure key's partial (exact sums) and 'top' (the largest positive revenues).
+    A table without revenue (trend's count-only table of enterprises) has none: {"top": {}}."""
+    if "revenue_cur" not in frame.columns:
+        return {"top": {}}
     revenue = np.maximum(frame["revenue_cur"].to_numpy(dtype="float64"), 0.0)
     out: dict[str, dict[int, object]] = {
         "revenue_positive": groups.partials(revenue),

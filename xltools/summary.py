@@ -44,13 +44,19 @@ class Prepared:
         return self.results.period.label
 
 
-def prepare(path: str, options: Options, opening=None) -> Prepared:
-    """Read and compute one export; raises InputError for bad input."""
+def load_and_compute(path: str, options: Options, opening=None):
+    """Read one export and compute every indicator with the reader's options: (BureauData, Results).
+    The one place the commands that take many exports (summary, trend) read each of them."""
     import xltools
 
     data = xltools.load(path, sheet=options.sheet, period=options.period, sei_list=options.sei_list,
                         calendar_days=options.calendar_days)
-    results = xltools.compute(data, by_county=options.by_county, sei_map=options.sei_map, opening=opening)
+    return data, xltools.compute(data, by_county=options.by_county, sei_map=options.sei_map, opening=opening)
+
+
+def prepare(path: str, options: Options, opening=None) -> Prepared:
+    """Read and compute one export; raises InputError for bad input."""
+    data, results = load_and_compute(path, options, opening)
     if options.by_county and "county" not in data.frame.columns:
         results.warnings.append("数据中没有县(区)列，未生成表3")
     disclosure = plan(results, enabled=options.suppress, threshold=options.threshold, dominance=options.dominance)
@@ -69,14 +75,17 @@ def _prepare_one(path: str, options: Options, opening):
         return exc
 
 
-def prepare_all(paths: list[str], options: Options, opening=None, *, jobs: int = 1, tick=lambda: None) -> list:
+def prepare_all(paths: list[str], options: Options, opening=None, *, jobs: int = 1, tick=lambda: None,
+                worker=_prepare_one) -> list:
     """Prepared or InputError for each path, in input order; `jobs` processes read in parallel
-    (each export is parsed and computed in its own process; only the scope sums come back)."""
+    (each export is parsed and computed in its own process; only the scope sums come back).
+    worker(path, options, opening): a module-level function returning a result or an InputError
+    (trend.read_one keeps a few columns of each enterprise besides)."""
     jobs = max(1, min(jobs, len(paths)))
     if jobs == 1:
         out = []
         for path in paths:
-            out.append(_prepare_one(path, options, opening))
+            out.append(worker(path, options, opening))
             tick()
         return out
     import multiprocessing
@@ -86,7 +95,7 @@ def prepare_all(paths: list[str], options: Options, opening=None, *, jobs: int =
     # "spawn" everywhere: what Windows and macOS do anyway, so the path tested here is the one users run
     # (and no fork of a process that holds threads).
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(_prepare_one, path, options, opening): i for i, path in enumerate(paths)}
+        futures = {pool.submit(worker, path, options, opening): i for i, path in enumerate(paths)}
         for future in as_completed(futures):
             out[futures[future]] = future.result()
             tick()

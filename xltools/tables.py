@@ -41,10 +41,12 @@ class Header:
 @dataclass
 class Chart:
     title: str
-    kind: str                       # bar | column
+    kind: str                       # bar | column | line
     categories: tuple[int, int]     # data column and number of rows, in this table's data block
     series: list[tuple[str, int]]   # (name, data column)
     y_title: str = "%"
+    labels: bool = True             # each point's value written beside it (off for many lines)
+    size: tuple[int, int] | None = None  # pixels (width, height); None: the writer's default
 
 
 @dataclass
@@ -64,6 +66,7 @@ class Table:
     conditional: dict[int, dict[str, str]] = field(default_factory=dict)  # column -> {text: fill colour}
     print_header_row: int | None = None   # a data row heading a table in the body, repeated on printed pages
     page_breaks_before: set[int] = field(default_factory=set)  # data rows that start a printed page
+    charts_own_page: bool = False  # the charts printed on a page of their own, after the table
 
     @property
     def columns(self) -> int:

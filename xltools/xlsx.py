@@ -227,15 +227,21 @@ def write_table(wb: xlsxwriter.Workbook, fmts: Formats, t: Table, paper: str = "
         _merge(ws, r, first_note_col, r, page, note, fmts.get("note"))
         ws.set_row(r, lines_needed(note, note_width) * LINE_HEIGHT + 3)
         last_row = r
+    if t.charts and t.charts_own_page:
+        breaks.append(t.notes_row + len(t.notes) + 1)
     for k, ch in enumerate(t.charts):
         chart = wb.add_chart({"type": ch.kind})
         col0, n = ch.categories
         r0 = t.first_data_row
         for name, col in ch.series:
-            chart.add_series({"name": name, "categories": [t.sheet, r0, col0, r0 + n - 1, col0],
-                              "values": [t.sheet, r0, col, r0 + n - 1, col],
-                              "data_labels": {"value": True, "num_format": "0.0",
-                                              "font": {"name": FONT, "size": SMALLEST_FONT}}})
+            series = {"name": name, "categories": [t.sheet, r0, col0, r0 + n - 1, col0],
+                      "values": [t.sheet, r0, col, r0 + n - 1, col]}
+            if ch.labels:
+                series["data_labels"] = {"value": True, "num_format": "0.0",
+                                         "font": {"name": FONT, "size": SMALLEST_FONT}}
+            if ch.kind == "line":
+                series["marker"] = {"type": "circle", "size": 5}
+            chart.add_series(series)
         chart.set_title({"name": ch.title, "name_font": {"name": FONT, "size": 12, "bold": True}})
         chart.set_legend({"position": "bottom", "font": {"name": FONT, "size": SMALLEST_FONT}})
         axis = {"num_font": {"name": FONT, "size": SMALLEST_FONT}}
@@ -243,10 +249,11 @@ def write_table(wb: xlsxwriter.Workbook, fmts: Formats, t: Table, paper: str = "
         chart.set_y_axis(axis)
         if ch.kind == "bar":
             chart.set_y_axis(dict(axis, reverse=True))
-        chart.set_size({"width": CHART_SIZE[0], "height": CHART_SIZE[1]})
-        ws.insert_chart(t.notes_row + len(t.notes) + 1, 0, chart, {"x_offset": 5 + k * (CHART_SIZE[0] + 10),
+        width, height = ch.size or CHART_SIZE
+        chart.set_size({"width": width, "height": height})
+        ws.insert_chart(t.notes_row + len(t.notes) + 1, 0, chart, {"x_offset": 5 + k * (width + 10),
                                                                  "y_offset": 5})
-        last_row = t.notes_row + len(t.notes) + 1 + CHART_SIZE[1] // 20 + 1
+        last_row = max(last_row, t.notes_row + len(t.notes) + 1 + height // 20 + 1)
     _set_print_layout(ws, t, last_row, max(last, 8 if t.charts else last), breaks, column_pages, paper)
 
 
