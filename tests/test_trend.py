@@ -225,3 +225,19 @@ def test_an_enterprise_without_a_code_is_an_input_error_with_its_row(tmp_path):
     proc = run_cli("trend", feb, mar, "-o", tmp_path / "t.xlsx")
     assert proc.returncode == 2, proc.stderr
     assert "2022年1-3月.xlsx" in proc.stderr and "没有统一社会信用代码" in proc.stderr and "第8行" in proc.stderr
+
+
+def test_the_series_withholds_what_each_period_withholds_structure_figures_included(tmp_path):
+    """A new user found trend's JSON publishing 最大1家企业营业收入占比 (× the published revenue: that
+    enterprise's revenue) that `indicators` withholds: the series' plan dropped the per-figure withholding."""
+    paths = [export(tmp_path, m, HAND[m]) for m in (2, 3, 4)]
+    for period in trend_json(*paths):
+        for r in period["results"]:
+            if r["indicator"] == "revenue_top1_share":
+                assert r["value"] is None, r  # withheld, or no figure at all
+        single = json.loads(run_cli("indicators", paths[[p["period"]["label"] for p in trend_json(*paths)]
+                                                        .index(period["period"]["label"])], "--format", "json").stdout)
+        held = {(r["scope"], r["indicator"]) for r in single["results"] if r.get("withheld")}
+        for r in period["results"]:
+            if (r["scope"], r["indicator"]) in held:
+                assert r["withheld"] and r["value"] is None, r

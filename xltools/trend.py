@@ -319,7 +319,10 @@ def united(plans: list[Disclosure]) -> Disclosure:
     return Disclosure(first.enabled, first.threshold, withheld=set().union(*(d.withheld for d in plans)),
                       primary=set().union(*(d.primary for d in plans)), rule=first.rule,
                       dominated=set().union(*(d.dominated for d in plans)),
-                      loss_withheld=set().union(*(d.loss_withheld for d in plans)))
+                      loss_withheld=set().union(*(d.loss_withheld for d in plans)),
+                      # the structure figures withheld on their own (top-1 share always): dropped, they leaked
+                      figures={k: set().union(*(d.figures.get(k, set()) for d in plans))
+                               for k in {k for d in plans for k in d.figures}})
 
 
 def run(paths: list[str], options: Options, opening=None, *, jobs: int = 1, tick=lambda: None) -> Series:
