@@ -174,6 +174,17 @@ def dominance_option(fn):
                              "如 1,85；加 ,all 时全市和战新合计也按此规则（如 1,85,all）。不给出时只提示哪些范围超过 1,85，照常公布。")(fn)
 
 
+def disclosure_options(suppress_help: str, threshold_help: str):
+    """--no-suppress, --threshold and --dominance: the disclosure control every publishing command shares,
+    each command saying in its own words what they do there."""
+    def apply(fn):
+        fn = dominance_option(fn)
+        fn = click.option("--threshold", metavar="N", type=click.IntRange(1, 1000), default=3, show_default=True,
+                          help=threshold_help)(fn)
+        return click.option("--no-suppress", "no_suppress", is_flag=True, help=suppress_help)(fn)
+    return apply
+
+
 def va_growth_option(fn):
     return click.option("--va-growth", "va_growth", metavar="F", type=click.Path(dir_okay=False),
                         help="官方可比价工业增加值增速表：CSV（UTF-8 或 GBK）、.xlsx 或 .xls，第一行为列名“范围”“增速”（%），"
@@ -185,11 +196,8 @@ def va_growth_option(fn):
 @input_argument
 @read_options
 @compute_options
-@click.option("--no-suppress", "no_suppress", is_flag=True,
-              help="按规定不公布的数也显示其数值（仍标为不公布，仅供内部使用）。")
-@click.option("--threshold", metavar="N", type=click.IntRange(1, 1000), default=3, show_default=True,
-              help="数据保密阈值，与 summary 相同：企业数少于此数的范围标为不公布。")
-@dominance_option
+@disclosure_options("按规定不公布的数也显示其数值（仍标为不公布，仅供内部使用）。",
+                    "数据保密阈值，与 summary 相同：企业数少于此数的范围标为不公布。")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "table"]),
               help="输出格式：json（机器读取）、csv、table（终端表格）；默认 table，给 -o 时按其扩展名。")
 @click.option("-o", "--output", metavar="OUT", type=OutputFile(".csv", ".json"),
@@ -234,11 +242,8 @@ def indicators(input_path, period, sheet, sei_list, sei_map, opening, by, calend
 @click.option("-o", "--output", metavar="OUT", type=click.Path(),
               help="输出的工作簿；默认为当前文件夹下的“战新产业汇总表_报告期.xlsx”。用 --split 时为输出文件夹。")
 @click.option("--split", is_flag=True, help="多份数据时每个报告期写一个工作簿（默认写在同一个工作簿中）。")
-@click.option("--no-suppress", "no_suppress", is_flag=True,
-              help="不做数据保密处理（仅供内部使用，不得对外公布）。")
-@click.option("--threshold", metavar="N", type=click.IntRange(1, 1000), default=3, show_default=True,
-              help="数据保密阈值：企业数少于此数的范围不公布，并做次级保护。")
-@dominance_option
+@disclosure_options("不做数据保密处理（仅供内部使用，不得对外公布）。",
+                    "数据保密阈值：企业数少于此数的范围不公布，并做次级保护。")
 @va_growth_option
 @click.option("--paper", type=click.Choice(["A4", "A3"]), default="A4", show_default=True,
               help="打印用纸（横向）：A3 可把宽表印在一页上。")
@@ -324,10 +329,8 @@ def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days
 @click.option("--city", metavar="地区", default="全市", show_default=True, help="文中的地区称谓，如 金昌市。")
 @click.option("--templates", metavar="DIR", type=click.Path(file_okay=False, exists=True),
               help="自己改写的模板所在文件夹（含 report.md.j2）；默认用随包附带的模板。")
-@click.option("--no-suppress", "no_suppress", is_flag=True, help="不做数据保密处理（仅供内部使用）。")
-@click.option("--threshold", metavar="N", type=click.IntRange(1, 1000), default=3, show_default=True,
-              help="数据保密阈值：企业数少于此数的产业不写数字。")
-@dominance_option
+@disclosure_options("不做数据保密处理（仅供内部使用）。",
+                    "数据保密阈值：企业数少于此数的产业不写数字。")
 @va_growth_option
 @guarded
 def report(input_path, period, sheet, sei_list, sei_map, opening, by, calendar_days, ledger, output, city,
@@ -373,11 +376,8 @@ def report(input_path, period, sheet, sei_list, sei_map, opening, by, calendar_d
 @click.argument("inputs", metavar="INPUT...", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @read_options
 @compute_options
-@click.option("--no-suppress", "no_suppress", is_flag=True,
-              help="不做数据保密处理（仅供内部使用，不得对外公布）。")
-@click.option("--threshold", metavar="N", type=click.IntRange(1, 1000), default=3, show_default=True,
-              help="数据保密阈值，与 summary 相同；某范围在任一期不公布，则各期均不公布。")
-@dominance_option
+@disclosure_options("不做数据保密处理（仅供内部使用，不得对外公布）。",
+                    "数据保密阈值，与 summary 相同；某范围在任一期不公布，则各期均不公布。")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "json"]),
               help="输出格式：xlsx（趋势工作簿，默认）或 json（每期一个对象，在终端显示，或写入 -o 给出的 .json 文件）。")
 @click.option("-o", "--output", metavar="OUT", type=OutputFile(".xlsx", ".json"),
