@@ -33,7 +33,7 @@ STAGES = [
     ("xltools.rows", "_worded", "  total and note words"),
     ("xltools.rows", "_sums", "  rows equal to a sum"),
     ("xltools.rows", "duplicate_codes", "  duplicate codes"),
-    ("xltools.reader", "build_frame", "frame (pandas)"),
+    ("xltools.reader", "build_frame", "frame (the enterprise table)"),
     ("xltools", "compute", "compute: every indicator of every scope"),
     ("xltools.disclosure", "plan", "disclosure plan"),
     ("xltools.render", "render_indicators", "JSON"),

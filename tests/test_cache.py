@@ -40,7 +40,7 @@ def assert_same_read(a, b):
     """Every field of two BureauData equal, the table cell for cell with its dtypes."""
     pd.testing.assert_frame_equal(a.frame, b.frame, check_exact=True)
     for f in dataclasses.fields(a):
-        if f.name != "frame":
+        if f.name != "table":
             assert getattr(a, f.name) == getattr(b, f.name), f.name
             assert type(getattr(a, f.name)) is type(getattr(b, f.name)), f.name
 

@@ -143,9 +143,11 @@ def test_labels_not_copied_when_nothing_is_trimmed():
 
 def test_categories_coded_by_arrow_as_by_pandas():
     import pandas as pd
+    import pyarrow as pa
 
     names = category_names()
     for column in (pd.Series([names[0], None, "其他", names[8]], dtype="str"),
-                   pd.Series([names[2], None, float("nan")], dtype=object), pd.Series([float("nan")] * 2)):
+                   pd.Series([names[2], None, float("nan")], dtype=object), pd.Series([None] * 2, dtype=object)):
         codes = pd.Categorical(column.astype(object).where(column.isin(names), None), categories=names).codes
-        assert _category_codes(column, names).tolist() == np.where(codes < 0, len(names), codes).tolist()
+        texts = pa.array(column.astype(object).where(column.notna(), None).tolist(), pa.string())
+        assert _category_codes(texts, names).tolist() == np.where(codes < 0, len(names), codes).tolist()

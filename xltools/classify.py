@@ -11,6 +11,9 @@ from __future__ import annotations
 import csv
 import os
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from .errors import InputError, Issue
 from .reader import BureauData
 from .sei import UnknownCategory, normalise_category
@@ -57,23 +60,26 @@ def load_map(path: str | None = None) -> tuple[dict[str, str], set[str], str]:
 
 
 def classify(data: BureauData, sei_map: str | None = None) -> list[str]:
-    """Make sure data.frame has sei_category; return the warnings to show."""
+    """Make sure the enterprise table has sei_category; return the warnings to show."""
     if data.classification in ("column", "list"):
         if sei_map is not None:
             return ["数据已有战新产业类别（类别列或企业名录），未使用 --sei-map 对照表"]
         return []
-    frame = data.frame
-    if "industry_code" not in frame.columns:
+    table = data.table
+    if "industry_code" not in table:
         # A published total, or an export without codes: all industry is still computed.
-        frame["sei_category"] = None
+        table["sei_category"] = pa.nulls(len(table), pa.string())
         return ["数据中没有战新产业类别列和行业代码列，无法划分战略性新兴产业：只计算全市规上工业；"
                 "如需战新产业指标，请用 --sei-list 提供战新企业名录"]
     mapping, partial, name = load_map(sei_map)
-    codes = frame["industry_code"]
-    frame["sei_category"] = codes.map(mapping)
+    codes = table.text("industry_code")
+    keys = [k for k, v in mapping.items() if v is not None]
+    where = pc.index_in(codes, value_set=pa.array(keys, pa.string()))
+    table["sei_category"] = pc.take(pa.array([mapping[k] for k in keys], pa.string()), where)
     data.classification = "industry-code"
-    matched = int(frame["sei_category"].notna().sum())
-    ambiguous = int(codes.isin(partial).sum())
+    matched = int(pc.is_valid(where).to_numpy(zero_copy_only=False).sum())
+    ambiguous = int(pc.is_in(codes, value_set=pa.array(sorted(partial), pa.string())).to_numpy(
+        zero_copy_only=False).sum())
     warnings = [f"战新产业按行业代码估算（{name}）：{matched} 家企业归入战新产业"
                 + (f"，其中 {ambiguous} 家所属行业只有部分属于战新产业（对照表标 *），已全部计入，结果偏大" if ambiguous else "")
                 + "；正式口径请用 --sei-list 提供战新企业名录"]

@@ -13,7 +13,6 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -225,17 +224,17 @@ def carried(x: float) -> float:
     return float(f"{x:.16g}")
 
 
-def _category_codes(column: pd.Series, names: list[str]) -> np.ndarray:
+def _category_codes(column: pa.Array, names: list[str]) -> np.ndarray:
     """Each enterprise's category as its index in `names`; len(names) for none (or not one of them)."""
-    try:
-        arr = pa.array(column, from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        arr = None
-    if arr is not None and (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
-        codes = pc.index_in(arr, value_set=pa.array(names, arr.type))
-        return pc.fill_null(codes, len(names)).to_numpy(zero_copy_only=False).astype(np.int64)
-    codes = pd.Categorical(column, categories=names).codes.astype(np.int64)
-    return np.where(codes < 0, len(names), codes)
+    codes = pc.index_in(column, value_set=pa.array(names, pa.string()))
+    return pc.fill_null(codes, len(names)).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _county_codes(column: pa.Array) -> tuple[np.ndarray, list[str]]:
+    """Each enterprise's county as its index in the sorted county names; len(names) for a blank one."""
+    names = sorted(v for v in pc.unique(column).to_pylist() if v is not None)
+    codes = pc.index_in(column, value_set=pa.array(names, pa.string()))
+    return pc.fill_null(codes, len(names)).to_numpy(zero_copy_only=False).astype(np.int64), names
 
 
 class _Groups:
@@ -247,19 +246,17 @@ class _Groups:
     """
 
     def __init__(self, data: BureauData, by_county: bool):
-        f = data.frame
-        n = len(f)
+        t = data.table
+        n = len(t)
         names = category_names()
-        if "sei_category" in f.columns:
-            cat = _category_codes(f["sei_category"], names)
+        if "sei_category" in t:
+            cat = _category_codes(t.text("sei_category"), names)
         else:
             cat = np.full(n, len(names), dtype=np.int64)
         self.counties: list[str] = []
         county = np.zeros(n, dtype=np.int64)
-        if by_county and "county" in f.columns:
-            codes, uniques = pd.factorize(f["county"], sort=True)
-            self.counties = [str(u) for u in uniques]
-            county = np.where(codes < 0, len(self.counties), codes).astype(np.int64)
+        if by_county and "county" in t:
+            county, self.counties = _county_codes(t.text("county"))
         self.names = names
         self.width = len(self.counties) + 1
         gid = cat * self.width + county
@@ -267,6 +264,7 @@ class _Groups:
         self.order = np.argsort(small, kind="stable")
         ordered = gid[self.order]
         self.ids, starts = np.unique(ordered, return_index=True)
+        self.index = np.searchsorted(self.ids, gid)  # each row's group as 0…len(ids)−1
         self.bounds = list(zip(starts, list(starts[1:]) + [n]))
         self.sizes = {int(g): int(b - a) for g, (a, b) in zip(self.ids, self.bounds)}
 
@@ -286,10 +284,15 @@ class _Groups:
         scaled = values * 1000.0
         whole = np.rint(scaled)
         off = np.abs(scaled - whole)
-        if (off.max() <= 1e-6 or np.all(off <= 1e-6 * np.maximum(1.0, np.abs(scaled)))) and \
-                float(np.abs(whole).sum()) < 2.0 ** 62:
-            sums = np.add.reduceat(whole.astype(np.int64)[self.order], [a for a, _ in self.bounds])
-            return {int(g): int(v) / 1000 for g, v in zip(self.ids, sums)}
+        if off.max() <= 1e-6 or np.all(off <= 1e-6 * np.maximum(1.0, np.abs(scaled))):
+            magnitude = float(np.abs(whole).sum())
+            if magnitude < 2.0 ** 53:
+                # Whole 元 as doubles: every partial sum is an integer below 2**53, so exact in any order.
+                sums = np.bincount(self.index, weights=whole, minlength=len(self.ids))
+                return {int(g): int(v) / 1000 for g, v in zip(self.ids, sums)}
+            if magnitude < 2.0 ** 62:
+                sums = np.add.reduceat(whole.astype(np.int64)[self.order], [a for a, _ in self.bounds])
+                return {int(g): int(v) / 1000 for g, v in zip(self.ids, sums)}
         ordered = values[self.order]
         return {int(g): math.fsum(ordered[a:b]) for g, (a, b) in zip(self.ids, self.bounds)}
 
@@ -326,13 +329,13 @@ LARGEST_KEPT = 5  # the dominance rule's N may be 1 to 5
 
 def _concentration(data: BureauData, groups: _Groups):
     """Per group key: the largest enterprises of each magnitude, and its total of absolute values."""
-    f = data.frame
+    t = data.table
     largest: dict = {}
     totals: dict = {}
     for m in DOMINANCE_MAGNITUDES:
-        if f"{m}_cur" not in f.columns:
+        if f"{m}_cur" not in t:
             continue
-        values = f[f"{m}_cur"].to_numpy(dtype="float64")
+        values = t.numbers(f"{m}_cur")
         tops = groups.largest(values, LARGEST_KEPT)
         sums = groups.partials(np.abs(values))
         for g in tops:
@@ -344,13 +347,13 @@ def _concentration(data: BureauData, groups: _Groups):
 
 def _new_enterprises(data: BureauData, groups: _Groups, scopes: list, computed, all_sums, has_boy):
     """NewEnterprises of every scope that has some."""
-    f = data.frame
-    if "no_last_year" not in f.columns or not f["no_last_year"].any():
+    t = data.table
+    if "no_last_year" not in t or not np.any(t["no_last_year"]):
         return {}
-    new = f["no_last_year"].to_numpy(dtype=bool)
+    new = np.asarray(t["no_last_year"], dtype=bool)
     growths = [i for i in computed if i.formula == "growth"]
-    keys = sorted({f"{i.args[0]}_cur" for i in growths} | ({"revenue_cur"} & set(f.columns)))
-    parts = {k: groups.partials(np.where(new, f[k].to_numpy(dtype="float64"), 0.0)) for k in keys}
+    keys = sorted({f"{i.args[0]}_cur" for i in growths} | ({"revenue_cur"} & set(t.columns)))
+    parts = {k: groups.partials(np.where(new, t.numbers(k), 0.0)) for k in keys}
     counts = groups.partials(new.astype("float64"))
     out = {}
     for s, (_, _, members) in zip(scopes, groups.scopes()):
@@ -370,15 +373,15 @@ def _new_enterprises(data: BureauData, groups: _Groups, scopes: list, computed, 
 
 
 def scope_sums(data: BureauData, by_county: bool = False, groups: _Groups | None = None) -> list[ScopeSums]:
-    f = data.frame
+    t = data.table
     groups = groups or _Groups(data, by_county)
-    keys = [c for c in f.columns if c.endswith(("_cur", "_ly", "_boy", "_lyboy"))]
-    partials = {k: groups.partials(f[k].to_numpy(dtype="float64")) for k in keys}
-    structure = group_aggregates(f, groups, data.period.year)
+    keys = [c for c in t.columns if c.endswith(("_cur", "_ly", "_boy", "_lyboy"))]
+    partials = {k: groups.partials(t.numbers(k)) for k in keys}
+    structure = group_aggregates(t, groups, data.period.year)
     loss_n: dict[int, int] = {}
     loss_amt: dict[int, float] = {}
-    if "total_profit_cur" in f.columns:
-        profit = f["total_profit_cur"].to_numpy(dtype="float64")
+    if "total_profit_cur" in t:
+        profit = t.numbers("total_profit_cur")
         loss = profit < 0
         loss_amt = groups.partials(np.where(loss, profit, 0.0))
         loss_n = {g: int(v) for g, v in groups.partials(loss.astype("float64")).items()}
@@ -647,7 +650,7 @@ def _union(*groups: tuple[str, ...]) -> tuple[str, ...]:
 def compute(data: BureauData, *, by_county: bool = False, warnings: list[str] | None = None) -> Results:
     """Every indicator whose inputs are present, for every scope."""
     warnings = list(warnings or [])
-    present = set(data.frame.columns)
+    present = set(data.table.columns)
     computed = []
     from .columns import column_specs
 
@@ -727,20 +730,23 @@ def column_label(key: str, specs=None) -> str:
 
 def apply_opening(data: BureauData, opening: BureauData) -> str:
     """Last December's end-of-year balances become this year's 年初, matched on ent_id."""
-    f, o = data.frame, opening.frame
-    if "ent_id" not in f.columns or "ent_id" not in o.columns:
+    t, o = data.table, opening.table
+    if "ent_id" not in t or "ent_id" not in o:
         from .errors import InputError, Issue
 
         raise InputError(Issue("--opening 需要两份数据都有统一社会信用代码列，按代码匹配企业", file=opening.source))
     used = []
     matched = 0
+    ids, opening_ids = t.text("ent_id"), o.text("ent_id")
+    # The first row of each code in the opening export (a code twice there: its first figures).
+    where = pc.index_in(ids, value_set=opening_ids, skip_nulls=True)
+    found = pc.is_valid(where).to_numpy(zero_copy_only=False)
+    rows = pc.fill_null(where, 0).to_numpy(zero_copy_only=False)
     for b in ("finished_goods", "receivables", "total_assets"):
-        if f"{b}_cur" in f.columns and f"{b}_cur" in o.columns:
-            mapping = o.drop_duplicates("ent_id").set_index("ent_id")[f"{b}_cur"]
-            boy = f["ent_id"].map(mapping)
-            matched = int(boy.notna().sum())
+        if f"{b}_cur" in t and f"{b}_cur" in o:
+            matched = int(found.sum())
             # An enterprise new this year has no opening balance: its own closing balance stands in.
-            f[f"{b}_boy"] = boy.fillna(f[f"{b}_cur"]).astype("float64")
+            t[f"{b}_boy"] = np.where(found, o.numbers(f"{b}_cur")[rows], t.numbers(f"{b}_cur"))
             used.append(b)
     return (f"年初余额取自 {opening.source}（{opening.period.label}期末数），按统一社会信用代码匹配 {matched} 家企业；"
             f"未匹配的企业以期末数代替")

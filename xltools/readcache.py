@@ -36,7 +36,7 @@ ENV_DIR = "XLTOOLS_CACHE_DIR"
 ENV_OFF = "XLTOOLS_NO_CACHE"
 ENV_CAP = "XLTOOLS_CACHE_MB"
 DEFAULT_CAP_MB = 2048
-FORMAT = 1                     # the layout of an entry file; bump when it changes
+FORMAT = 2                     # the layout of an entry file; bump when it changes
 SUFFIX = ".arrow"
 TRAILER = b"XLTC"              # entry = Arrow IPC bytes + TRAILER + sha256(IPC bytes)
 META_KEY = b"xltools"
@@ -169,11 +169,10 @@ def _load(entry: str, key: str, fingerprint: dict):
         if meta.get("format") != FORMAT or meta.get("key") != key or meta.get("fingerprint") != fingerprint:
             return None
         fields = _decode(meta["data"])
-        frame = table.replace_schema_metadata({k: v for k, v in table.schema.metadata.items()
-                                               if k != META_KEY}).to_pandas()
+        from .frame import Table
         from .reader import BureauData
 
-        data = BureauData(frame=frame, **fields)
+        data = BureauData(table=Table.from_arrow(table), **fields)
     except Exception:  # damaged in any way: a miss
         return None
     try:
@@ -186,9 +185,9 @@ def _load(entry: str, key: str, fingerprint: dict):
 def _store(entry: str, key: str, fingerprint: dict, data) -> None:
     import pyarrow as pa
 
-    fields = {f.name: getattr(data, f.name) for f in dataclasses.fields(data) if f.name != "frame"}
+    fields = {f.name: getattr(data, f.name) for f in dataclasses.fields(data) if f.name != "table"}
     meta = {"format": FORMAT, "key": key, "fingerprint": fingerprint, "data": _encode(fields)}
-    table = pa.Table.from_pandas(data.frame)
+    table = data.table.to_arrow()
     table = table.replace_schema_metadata({**(table.schema.metadata or {}),
                                            META_KEY: json.dumps(meta, ensure_ascii=False).encode("utf-8")})
     sink = pa.BufferOutputStream()

@@ -18,14 +18,13 @@ import os
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from .celltypes import NumberColumn, apply_stored, number_column
 from .columns import ColumnInfo
 from .errors import InputError, Issue, IssueList
-from .frame import build_frame
+from .frame import Table, build_frame
 from .header import NUMBER_KINDS, TEXT_KINDS, HeaderLayout, bureau_header_ok
 from .periods import Period, find_period, parse_period
 from .rows import Decision, RowCells, row_roles, text_is_footnote, text_is_total
@@ -47,7 +46,7 @@ pa.set_memory_pool(pa.system_memory_pool())
 class BureauData:
     """The enterprise table and what was learnt while reading it."""
 
-    frame: pd.DataFrame
+    table: Table
     source: str
     path: str
     sheet: str
@@ -63,14 +62,19 @@ class BureauData:
     sheet_notes: list[str] = field(default_factory=list)  # which sheet, and why
 
     def has(self, key: str) -> bool:
-        return key in self.frame.columns
+        return key in self.table
 
     @property
     def enterprises(self) -> int:
-        return len(self.frame)
+        return len(self.table)
+
+    @property
+    def frame(self):
+        """The enterprise table as a pandas DataFrame (pandas is imported on the first use)."""
+        return self.table.to_pandas()
 
 
-def _last_year_gaps(frame, blank: dict) -> list[str]:
+def _last_year_gaps(table: Table, blank: dict) -> list[str]:
     """Enterprises that report no 上年同期 figure at all (new ones: their growth base is 0) are marked
     `no_last_year`; a 上年年初 balance left blank takes the enterprise's 上年同期 balance (its last-year
     average is then that balance alone), as a closing balance stands in for a missing 年初."""
@@ -79,14 +83,14 @@ def _last_year_gaps(frame, blank: dict) -> list[str]:
     notes = []
     last_year = [k for k in blank if k.endswith("_ly")]
     if last_year:
-        frame["no_last_year"] = np.logical_and.reduce([np.asarray(blank[k], dtype=bool) for k in last_year])
+        table["no_last_year"] = np.logical_and.reduce([np.asarray(blank[k], dtype=bool) for k in last_year])
     for key in [k for k in blank if k.endswith("_lyboy")]:
         ly = key[: -len("lyboy")] + "ly"
-        if ly not in frame.columns:
+        if ly not in table:
             continue
         gaps = np.asarray(blank[key], dtype=bool) & ~np.asarray(blank[ly], dtype=bool)
         if gaps.any():
-            frame.loc[gaps, key] = frame.loc[gaps, ly]
+            table[key] = np.where(gaps, table.numbers(ly), table.numbers(key))
             label = column_specs()[key[: -len("_lyboy")]].label
             notes.append(f"{int(gaps.sum())} 家企业没有{label}上年年初数，以其上年同期数代替")
     return notes
@@ -102,7 +106,7 @@ def read_bureau(path: str | os.PathLike, *, sheet: str | None = None, period: Pe
     from . import readcache
 
     data = readcache.read(path, {"sheet": sheet, "period": period, "calendar_days": calendar_days}, _parse)
-    if sei_list is not None and "sei_category" not in data.frame.columns:
+    if sei_list is not None and "sei_category" not in data.table:
         apply_sei_list(data, sei_list)
     elif sei_list is not None:
         data.notes.append("数据中已有战新产业类别列，未使用 --sei-list 名录")
@@ -154,13 +158,13 @@ def _parse(path, *, sheet: str | None, period: Period | str | None, calendar_day
     texts, county_note = _unknown_county(texts, roles.enterprise, cells.first_row)
     if county_note:
         notes.append(county_note)
-    frame = build_frame(roles.enterprise, cells.first_row, texts, {k: c.values for k, c in numbers.items()})
+    table = build_frame(roles.enterprise, cells.first_row, texts, {k: c.values for k, c in numbers.items()})
     blanks = {k: int((c.blank & roles.enterprise).sum()) for k, c in numbers.items()}
-    notes += _last_year_gaps(frame, {k: c.blank[roles.enterprise] for k, c in numbers.items()})
+    notes += _last_year_gaps(table, {k: c.blank[roles.enterprise] for k, c in numbers.items()})
     skipped = {"total": roles.rows("total") + roles.rows("sum"), "footnote": roles.rows("note"),
                "column_numbers": roles.rows("numbers"), "header": roles.rows("header")}
-    data = BureauData(frame, source.name, source.path, layout.sheet, period, period_from, layout.columns, blanks,
-                      skipped, layout.unknown, "column" if "sei_category" in frame.columns else None, notes,
+    data = BureauData(table, source.name, source.path, layout.sheet, period, period_from, layout.columns, blanks,
+                      skipped, layout.unknown, "column" if "sei_category" in table else None, notes,
                       roles.decisions, choice.notes)
     _release()
     return data
@@ -351,8 +355,10 @@ def list_header_ok(found: dict) -> bool:
     return bool(ids & {"ent_id", "ent_name"}) and "sei_category" in ids
 
 
-def read_sei_list(path: str | os.PathLike) -> tuple[pd.DataFrame, str]:
+def read_sei_list(path: str | os.PathLike) -> tuple["pd.DataFrame", str]:
     """An enterprise list (名录): ent_id or ent_name, and sei_category. Returns (table, key)."""
+    import pandas as pd
+
     path = os.fspath(path)
     source = open_source(path)
     layout = choose_sheet(source, None, list_header_ok, "战新企业名录（企业标识 + 战新产业类别）").layout
@@ -379,15 +385,17 @@ def read_sei_list(path: str | os.PathLike) -> tuple[pd.DataFrame, str]:
 
 
 def apply_sei_list(data: BureauData, path) -> None:
-    table, key = read_sei_list(path)
-    frame = data.frame
-    if key not in frame.columns:
+    listed, key = read_sei_list(path)
+    table = data.table
+    if key not in table:
         other = "单位名称" if key == "ent_name" else "统一社会信用代码"
         raise InputError(Issue(f"名录按{other}匹配企业，但数据文件中没有这一列", file=os.path.basename(os.fspath(path))))
-    mapping = dict(zip(table[key], table["sei_category"]))
-    frame["sei_category"] = frame[key].map(mapping)
-    matched = int(frame[key].isin(table[key]).sum())
-    missing = len(table) - int(table[key].isin(frame[key]).sum())
+    ids = pa.array(listed[key].tolist(), pa.string(), from_pandas=True)
+    column = table.text(key)
+    where = pc.index_in(column, value_set=ids)
+    table["sei_category"] = pc.take(pa.array(listed["sei_category"].tolist(), pa.string(), from_pandas=True), where)
+    matched = int(pc.is_valid(where).to_numpy(zero_copy_only=False).sum())
+    missing = len(ids) - int(pc.is_in(ids, value_set=column).to_numpy(zero_copy_only=False).sum())
     data.classification = "list"
     data.notes.append(f"战新产业类别来自企业名录 {os.path.basename(os.fspath(path))}：匹配 {matched} 家企业")
     if missing:

@@ -88,11 +88,14 @@ def _report(arr: pa.Array, bad: set, keep, first_row: int, info, issues, message
     """An issue for every enterprise row whose value is in `bad` (None: a blank cell); message(value)."""
     if not bad:
         return
-    values = arr.to_pylist()
-    for i, v in enumerate(values):
-        if v in bad and keep[i]:
-            issues.add(message(v), row=first_row + i, column=info.label, col_index=info.col, value=v,
-                       has_value=v is not None)
+    hit = pc.is_in(arr, value_set=pa.array([v for v in bad if v is not None], pa.string()))
+    hit = hit.to_numpy(zero_copy_only=False)
+    if None in bad:
+        hit = hit | pc.is_null(arr).to_numpy(zero_copy_only=False)
+    for i in np.flatnonzero(hit & np.asarray(keep, dtype=bool)).tolist():  # only the rows at fault, not every row
+        v = arr[i].as_py()
+        issues.add(message(v), row=first_row + i, column=info.label, col_index=info.col, value=v,
+                   has_value=v is not None)
 
 
 def read_sizes(arr: pa.Array, keep, first_row: int, info, issues) -> pa.Array:
@@ -114,36 +117,37 @@ def read_opening_years(arr: pa.Array, keep, first_row: int, info, issues, report
     return _mapped(arr, {u: y for u, y in mapping.items() if y is not None and 1900 <= y <= report_year})
 
 
-def new_mask(frame, report_year: int) -> np.ndarray | None:
+def new_mask(table, report_year: int) -> np.ndarray | None:
     """New enterprises: no 上年同期 revenue (blank or 0), or opened in the report's year or the year
     before (开业年份 ≥ report year − 1) when the export has the column. None without 上年同期 revenue."""
-    if "revenue_ly" not in frame.columns:
+    if "revenue_ly" not in table:
         return None
-    new = frame["revenue_ly"].to_numpy(dtype="float64") == 0
-    if "opening_year" in frame.columns:
-        years = frame["opening_year"].astype("float64").to_numpy()
+    new = table.numbers("revenue_ly") == 0
+    if "opening_year" in table:
+        years = table.numbers("opening_year")
         new |= np.nan_to_num(years, nan=0.0) >= report_year - (NEW_YEARS - 1)
     return new
 
 
-def group_aggregates(frame, groups, report_year: int) -> dict[str, dict[int, object]]:
+def group_aggregates(table, groups, report_year: int) -> dict[str, dict[int, object]]:
     """Per group id: each structure key's partial (exact sums) and 'top' (the largest positive revenues).
     A table without revenue (trend's count-only table of enterprises) has none: {"top": {}}."""
-    if "revenue_cur" not in frame.columns:
+    if "revenue_cur" not in table:
         return {"top": {}}
-    revenue = np.maximum(frame["revenue_cur"].to_numpy(dtype="float64"), 0.0)
+    revenue = np.maximum(table.numbers("revenue_cur"), 0.0)
     out: dict[str, dict[int, object]] = {
         "revenue_positive": groups.partials(revenue),
         "revenue_squares": groups.partials(revenue * revenue),
         "top": groups.largest(revenue, TOP_KEPT),
-        "negative": groups.partials((frame["revenue_cur"].to_numpy(dtype="float64") < 0).astype("float64")),
+        "negative": groups.partials((table.numbers("revenue_cur") < 0).astype("float64")),
     }
-    if "enterprise_size" in frame.columns:
-        out["sme"] = groups.partials(frame["enterprise_size"].isin(SME).to_numpy().astype("float64"))
-    new = new_mask(frame, report_year)
+    if "enterprise_size" in table:
+        sme = pc.is_in(table.text("enterprise_size"), value_set=pa.array(sorted(SME), pa.string()))
+        out["sme"] = groups.partials(sme.to_numpy(zero_copy_only=False).astype("float64"))
+    new = new_mask(table, report_year)
     if new is not None:
         out["new"] = groups.partials(new.astype("float64"))
-        out["new_revenue"] = groups.partials(np.where(new, frame["revenue_cur"].to_numpy(dtype="float64"), 0.0))
+        out["new_revenue"] = groups.partials(np.where(new, table.numbers("revenue_cur"), 0.0))
     return out
 
 

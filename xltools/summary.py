@@ -57,7 +57,7 @@ def load_and_compute(path: str, options: Options, opening=None):
 def prepare(path: str, options: Options, opening=None) -> Prepared:
     """Read and compute one export; raises InputError for bad input."""
     data, results = load_and_compute(path, options, opening)
-    if options.by_county and "county" not in data.frame.columns:
+    if options.by_county and not data.has("county"):
         results.warnings.append("数据中没有县(区)列，未生成表3")
     disclosure = plan(results, enabled=options.suppress, threshold=options.threshold, dominance=options.dominance)
     official = None

@@ -183,9 +183,10 @@ def _groups_of(frame: pd.DataFrame, by_county: bool) -> pd.Series:
 
 def _table(frame: pd.DataFrame, like, period, source: str):
     """A BureauData over an enterprise table made here (month differences, or the churned enterprises)."""
+    from .frame import Table
     from .reader import BureauData
 
-    return BureauData(frame.reset_index(drop=True), source, like.path, "", period, "trend", {}, {}, {}, [],
+    return BureauData(Table.from_pandas(frame.reset_index(drop=True)), source, like.path, "", period, "trend", {}, {}, {}, [],
                       like.results.classification, [])
 
 
