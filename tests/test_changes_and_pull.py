@@ -91,6 +91,18 @@ def test_new_enterprises_and_what_they_do_to_growth(r):
     assert "sector:新材料产业" not in r.new
 
 
+def test_an_enterprise_with_last_years_balance_sheet_but_no_last_year_flow_is_new(tmp_path):
+    """Its flows of last year all blank, its assets of last year filled: it still enters every growth rate
+    with a base of 0, so it is counted and noted as new (it was not: only an all-blank row was)."""
+    p4 = list(P4)
+    p4[HEAD.index("资产总计上年同期")] = 280
+    p4[HEAD.index("产成品存货上年同期")] = 8
+    r = xltools.compute(xltools.load(write_csv(tmp_path / "t.csv", [HEAD, P1, P2, P3, p4]), period="2022"))
+    assert r.new["sei"].count == 1 and r.new["all"].count == 1
+    from xltools.notes import new_enterprise_notes
+    assert any("1家企业没有上年同期数" in n for n in new_enterprise_notes(r, threshold=1))
+
+
 # ---------------------------------------------------------------- the outputs (the sample export)
 
 def test_value_added_growth_says_current_prices_everywhere(tmp_path):

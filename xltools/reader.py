@@ -75,13 +75,17 @@ class BureauData:
 
 
 def _last_year_gaps(table: Table, blank: dict) -> list[str]:
-    """Enterprises that report no 上年同期 figure at all (new ones: their growth base is 0) are marked
+    """Enterprises that report no 上年同期 figure of any flow (new ones: their growth base is 0) are marked
     `no_last_year`; a 上年年初 balance left blank takes the enterprise's 上年同期 balance (its last-year
     average is then that balance alone), as a closing balance stands in for a missing 年初."""
     from .columns import column_specs
 
     notes = []
-    last_year = [k for k in blank if k.endswith("_ly")]
+    specs = column_specs()
+    # Flows only (总产值 … 利润总额: what the growth rates compare): an enterprise that filled last year's
+    # balance sheet but no flow of last year still enters every growth rate with a base of 0.
+    last_year = [k for k in blank if k.endswith("_ly") and specs[k[:-3]].kind == "money"
+                 and "boy" not in specs[k[:-3]].periods]
     if last_year:
         table["no_last_year"] = np.logical_and.reduce([np.asarray(blank[k], dtype=bool) for k in last_year])
     for key in [k for k in blank if k.endswith("_lyboy")]:
