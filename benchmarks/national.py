@@ -33,7 +33,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
 from csv_read import BARE_CSV  # noqa: E402
-from read import PEAK  # noqa: E402
+from read import PEAK, child_env  # noqa: E402
 
 CHILD = PEAK + BARE_CSV + r"""
 import json, os, sys
@@ -64,7 +64,9 @@ def run(mode: str, path: str, out: str) -> dict:
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    res = subprocess.run([sys.executable, "-c", CHILD, mode, path, out], capture_output=True, text=True, cwd=ROOT)
+    with tempfile.TemporaryDirectory() as cache:  # an empty parse cache: a first read, its entry stored
+        res = subprocess.run([sys.executable, "-c", CHILD, mode, path, out], capture_output=True, text=True,
+                             cwd=ROOT, env=child_env(cache))
     seconds = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if res.returncode != 0:

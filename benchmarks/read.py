@@ -19,6 +19,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -68,11 +69,20 @@ def export_path(rows: int) -> str:
     return path
 
 
+def child_env(cache: str) -> dict:
+    """A child's environment: this checkout first on the path, and an empty parse cache of its own, so
+    that every run is a first read of the file, as a new export's is (storing its cache entry included);
+    a run that found the previous run's entry would time a cache read instead."""
+    return dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""),
+                XLTOOLS_CACHE_DIR=cache)
+
+
 def run_child(child: str, *args: str) -> dict:
     """Run a benchmark child (`python -c child args…`) with this checkout first on the path; its last
     line of output is JSON."""
-    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    res = subprocess.run([sys.executable, "-c", child, *args], capture_output=True, text=True, cwd=ROOT, env=env)
+    with tempfile.TemporaryDirectory() as cache:
+        res = subprocess.run([sys.executable, "-c", child, *args], capture_output=True, text=True, cwd=ROOT,
+                             env=child_env(cache))
     if res.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{res.stderr}")
     return json.loads(res.stdout.strip().splitlines()[-1])
