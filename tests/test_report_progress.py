@@ -3,6 +3,7 @@ ledger's order, without a word the ledger does not support."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 
 import pytest
@@ -111,8 +112,6 @@ def test_a_project_without_sub_projects_said_by_its_own_progress(tmp_path):
 
 def test_the_samples_sub_projects():
     """The bundled ledger: every word of each clause is the ledger's own."""
-    import os
-
     here = os.path.dirname(os.path.abspath(__file__))
     ledger = os.path.join(here, "..", "workbooks", "samples", "ledger_2022.xlsx")
     para = _projects_paragraph(run_cli("report", "--ledger", ledger).stdout)
@@ -168,3 +167,47 @@ def test_city_totals_each_clause_on_its_own(tmp_path):
     para = paragraph(None)
     assert para.startswith("甲项目总投资1.00亿元，累计完成投资0.25亿元，投资完成率25.0%，正在施工。"), para
     assert "未提供项目台账" not in para
+
+
+def test_any_blanks_in_the_ledger_give_whole_sentences(tmp_path_factory):
+    """Real ledgers with random blanks in 总投资, 累计完成投资, 形象进度 and 状态 of projects and sub-projects,
+    and with or without the city totals: the projects paragraph never has an empty figure or clause, and
+    every figure is the ledger's."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    import xltools
+    from test_report_grammar import assert_no_broken_sentence
+    from xltools.disclosure import plan
+    from xltools.report import render
+
+    results = xltools.compute(xltools.load(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "workbooks",
+                                                        "samples", "bureau_2022.xlsx")))
+    disclosure = plan(results)
+    money = st.one_of(st.none(), st.sampled_from([0, 2500, 10000, 86000]))
+    words = st.sampled_from([t for t, _ in LEDGER_TEXTS] + ["", "主体已完工，内部装修"])
+    states = st.sampled_from(["", "在建", "前期", "已建成", "停缓建"])
+    item = st.tuples(money, money, words, states)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(projects=st.lists(item, min_size=1, max_size=3), subs=st.lists(st.tuples(st.integers(0, 2), item), max_size=4),
+           totals=st.booleans())
+    def run(projects, subs, totals):
+        from xltools.ledger import read_ledger
+
+        rows = [_project(f"项目{k}", total, done, text, state, pid=f"P{k}")
+                for k, (total, done, text, state) in enumerate(projects)]
+        sub_rows = [[f"P{k % len(projects)}", f"子项{i}", total, done, state, text, D(2023, 12, 31)]
+                    for i, (k, (total, done, text, state)) in enumerate(subs)]
+        path = write_ledger(tmp_path_factory.mktemp("l") / "台账.xlsx", projects=rows, subs=sub_rows or None,
+                            totals=None if not totals else [["全市固定资产投资本期", "工业固定资产投资本期",
+                                                             "工业固定资产投资上年同期"], [6000, 1200, 1000]])
+        para = _projects_paragraph(render(results, disclosure, read_ledger(path)))
+        assert_no_broken_sentence(para)
+        assert not re.search(r"(?<![\d.])(亿元|%)", para), para
+        for broken in ("其中。", "其中；", "其中，", "总投资，", "完成率，"):
+            assert broken not in para, para
+        for number in re.findall(r"总投资([\d.]+)亿元", para):
+            assert number in {"0.00", "0.25", "1.00", "8.60"}, para
+
+    run()
