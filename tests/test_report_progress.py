@@ -167,6 +167,10 @@ def test_city_totals_each_clause_on_its_own(tmp_path):
     para = paragraph(None)
     assert para.startswith("甲项目总投资1.00亿元，累计完成投资0.25亿元，投资完成率25.0%，正在施工。"), para
     assert "未提供项目台账" not in para
+    # Nothing to say (only a city project, no industrial totals): one placeholder line, not an empty section.
+    ledger = write_ledger(tmp_path / "市列.xlsx", projects=(P2,), subs=None, totals=[heads[:1], [6000]])
+    assert _projects_paragraph(run_cli("report", "--ledger", ledger).stdout) == \
+        "（项目台账中没有可写的工业投资增速、比重和省列重大项目，本段待补充。）"
 
 
 def test_any_blanks_in_the_ledger_give_whole_sentences(tmp_path_factory):
