@@ -4,14 +4,14 @@ The ledger's 形象进度 is free text an office writes ("设备安装中", "主
 The report keeps its words and changes only their grammatical frame, part by part (parts are split
 at "，" and "；"), so that each reads as a finished clause after the item's name:
 
-- a part that already carries an aspect, a negation or a plan (已, 正在, 未, 不, 将, 拟, 计划, 预计…) is
-  kept as written;
+- a part that already carries an aspect, a negation or a plan (已, 正在, 未, 不, 将, 拟, 计划, 预计, 进入…)
+  is kept as written;
 - "完成…" (a share or a task): "已完成…" ("完成60%" → "已完成60%"); "X完成N%": "X已完成N%";
 - a part with any other number (a date, a share) is kept as written: "已2023年6月完工" would be false;
 - "X办理中" / "X编制中" / "X办理" (an object before its verb): "正在办理X" ("前期手续办理中" → "正在办理前期手续");
 - "X中" (work under way): "正在进行X" — "正在X" when X is a bare verb ("施工中" → "正在施工");
 - "X完成": "已完成X" ("设备招标完成" → "已完成设备招标"); "完成" alone: "已完成";
-- "X建成投产" / "X开工建设" / "X完工" / "X建成" / "X竣工" / "X投产" / "X封顶" / "X开工" / "X批复": "X已…"
+- "X建成投产" / "X竣工投产" / "X开工建设" / "X完工" / "X建成" / "X竣工" / "X投产" / "X封顶" / "X开工" / "X批复": "X已…"
   ("主体车间封顶" → "主体车间已封顶");
 - a part that ends in a construction activity (施工, 安装, 调试, 装修, 改造, 招标…) and says nothing else
   about its aspect: the work under way, as a ledger's 形象进度 means it ("内部装修" → "正在进行内部装修",
@@ -26,7 +26,8 @@ from __future__ import annotations
 import re
 
 # Words that already frame a part (an aspect, a negation, a plan): kept as written.
-FRAMED = ("已", "正在", "正", "未", "不", "没", "将", "拟", "尚", "暂", "因", "待", "计划", "预计", "力争", "确保", "处于")
+FRAMED = ("已", "正在", "正", "未", "不", "没", "将", "拟", "尚", "暂", "因", "待", "计划", "预计", "力争", "确保",
+          "处于", "进入", "转入")
 # Ending in 中 without meaning "under way" (集中, 其中…).
 NOT_PROGRESSIVE = ("集中", "其中", "适中", "之中", "空中", "心中", "当中")
 # Verbs that take 正在 directly: "施工中" → "正在施工", not "正在进行施工".
@@ -38,7 +39,7 @@ ACTIVITY = ("施工", "安装", "调试", "装修", "改造", "招标", "验收"
             "浇筑", "吊装", "砌筑", "装饰", "铺设")
 # Completion endings and how they are said: X完成 → 已完成X; X完工 → X已完工 … (longest first).
 COMPLETED_BEFORE = ("完成",)
-COMPLETED_AFTER = ("建成投产", "开工建设", "完工", "建成", "竣工", "投产", "封顶", "开工", "批复")
+COMPLETED_AFTER = ("建成投产", "竣工投产", "开工建设", "完工", "建成", "竣工", "投产", "封顶", "开工", "批复")
 # The ledger's 状态 (ledger.STATES) when 形象进度 is empty.
 STATE_WORDS = {"前期": "处于前期工作阶段", "在建": "在建", "已建成": "已建成", "停缓建": "停缓建"}
 _PARTS = re.compile(r"[，,；;]")
