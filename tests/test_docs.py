@@ -106,3 +106,28 @@ def test_indicator_definitions_page_is_generated():
     docs = runpy.run_path(os.path.join(ROOT, "docs", "indicators.py"))
     with open(os.path.join(ROOT, "docs", "indicators.md"), encoding="utf-8") as fh:
         assert fh.read() == docs["text"]()
+
+
+def test_json_docs_match_what_indicators_prints(tmp_path):
+    """docs/json.md: every key it lists is in the JSON and every key of the JSON is listed; an indicator whose
+    column is missing is absent from `results` (not null) and named in `warnings`, as the page says."""
+    import json
+    import re
+
+    from helpers import run_cli, write_csv
+
+    with open(os.path.join(ROOT, "docs", "json.md"), encoding="utf-8") as fh:
+        page = fh.read().split("# `xltools trend")[0]
+    tables = [re.findall(r"^\| `(\w+)` \|", block, re.M) for block in page.split("\n\n") if block.startswith("| 键")]
+    top, record = tables
+    doc = json.loads(run_cli("indicators", "--format", "json").stdout)
+    assert top == list(doc)
+    assert record == list(doc["results"][0])
+    assert "不出现" in page and "不是 `null`" in page
+    head = ["统一社会信用代码", "单位名称", "战新产业类别", "营业收入本期", "营业成本本期", "利润总额本期"]
+    rows = [[f"9100{i:02d}", f"企业{i}", "新材料" if i % 2 else "", 1000 + i, 800, 50] for i in range(8)]
+    doc = json.loads(run_cli("indicators", write_csv(tmp_path / "2022年1-12月.csv", [head, *rows]),
+                             "--format", "json").stdout)
+    ids = {r["indicator"] for r in doc["results"]}
+    assert "revenue" in ids and "revenue_growth" not in ids and "value_added" not in ids
+    assert any("缺少" in w and "未计算" in w and "营业收入增速" in w for w in doc["warnings"]), doc["warnings"]

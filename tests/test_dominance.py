@@ -64,7 +64,7 @@ def test_listed_but_published_without_the_option(tmp_path):
     proc = run_cli("validate", src)  # internal: the exact shares
     assert proc.returncode == 0 and f"新能源汽车产业：工业总产值最大1家占{nev_share()}%" in proc.stdout
     proc = run_cli("report", src)
-    assert proc.returncode == 0 and "新能源汽车产业工业总产值、营业收入、利润总额最大1家企业占比超过85%。" in proc.stdout
+    assert proc.returncode == 0 and "新能源汽车产业工业总产值、营业收入、利润总额最大1家企业占比超过85%，" in proc.stdout
     assert "最大2家" not in proc.stdout and nev_share() not in proc.stdout and "--" not in proc.stdout
     table = run_cli("indicators", src).stdout
     assert "最大2家" not in table and nev_share() not in table and "--dominance 1,85" in table

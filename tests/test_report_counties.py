@@ -122,3 +122,29 @@ def test_a_withheld_sei_total_withholds_every_countys_sei(tmp_path):
     assert indicators(src)[("sei", "value_added")]["withheld"]
     para = county_paragraph(run_cli("report", src, "--by", "county").stdout)
     assert para == "乙区、甲县战新产业企业数较少，按《统计法》规定不公布分县区数据。"
+
+
+def test_a_county_share_or_growth_of_exactly_zero_is_said(tmp_path):
+    """A figure that rounds to 0 is a figure: "占本县区规模以上工业的0.0%" and "与上年同期持平" are written,
+    never dropped with their clause (only a missing figure drops its clause)."""
+    spec = [("甲县", "新材料", 3, 1500, 1.0), ("甲县", "", 4, 3000000, 1.0),
+            ("乙区", "新能源", 4, 60000, 1.1), ("乙区", "", 3, 30000, 1.0)]
+    src = write_csv(tmp_path / "2022年1-12月.csv", [HEAD, *rows(spec)])
+    figures = indicators(src)
+    assert figures[("county:甲县/sei", "value_added_growth")]["display"] in ("0.0", "-0.0")
+    proc = run_cli("report", src, "--by", "county")
+    assert proc.returncode == 0, proc.stderr
+    para = county_paragraph(proc.stdout)
+    level = figures[("county:甲县/sei", "value_added")]["display"]
+    assert f"甲县战新产业实现工业增加值{level}亿元，占本县区规模以上工业的0.0%，按现价计算与上年同期持平。" in para, para
+    assert re.search(r"乙区战新产业实现工业增加值[\d.]+亿元，占本县区规模以上工业的[\d.]+%，按现价计算同比增长10\.0%；", para)
+
+
+def test_a_county_without_last_year_keeps_its_share(tmp_path):
+    """No 上年同期 columns: each county's growth clause drops alone, with its "按现价计算"."""
+    keep = [i for i, h in enumerate(HEAD) if "上年同期" not in h]
+    src = write_csv(tmp_path / "2022年1-12月.csv", [[HEAD[i] for i in keep], *[[r[i] for i in keep] for r in rows()]])
+    para = county_paragraph(run_cli("report", src, "--by", "county").stdout)
+    assert "按现价计算" not in para and "同比" not in para
+    assert re.search(r"分县区看，甲县战新产业实现工业增加值[\d.]+亿元，占本县区规模以上工业的[\d.]+%；乙区战新产业实现"
+                     r"工业增加值[\d.]+亿元，占本县区规模以上工业的[\d.]+%。", para), para

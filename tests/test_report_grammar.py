@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from helpers import run_cli
+from helpers import run_cli, write_csv
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE = os.path.join(HERE, "..", "workbooks", "samples", "bureau_2022.xlsx")
@@ -322,3 +322,43 @@ def test_a_bureaus_older_template_still_renders(tmp_path):
     proc = run_cli("report", "--templates", own)
     assert proc.returncode == 0, proc.stderr
     assert "新材料产业低于战新产业0.66个百分点；" in proc.stdout
+
+
+def test_every_share_in_the_structure_section_names_its_base():
+    """产业结构: shares of revenue (前三位企业, 新企业) say "占…营业收入的", the share of 中小微型 enterprises
+    (a count) says "占…企业数的"; never a bare "占…的" or "占X%"."""
+    import json
+
+    text = run_cli("report").stdout
+    section = text.split("## 四、产业结构")[1].split("\n## ")[0]
+    shares = re.findall(r"([^，；。]*?)占([^，；。\d]*?)(\d+\.\d)%", section)
+    assert len(shares) >= 9, section
+    bases = {"战新产业营业收入的", "该产业营业收入的", "战新产业企业数的", "该产业企业数的"}
+    for who, base, _ in shares:
+        assert base in bases, (who, base, section)
+        assert ("企业数" in base) == who.endswith("中小微型企业"), (who, base)
+    doc = json.loads(run_cli("indicators", "--format", "json").stdout)
+    figure = {(r["scope"], r["indicator"]): r["display"] for r in doc["results"]}
+    assert f"中小微型企业占战新产业企业数的{figure[('sei', 'sme_share')]}%" in section
+    assert f"营业收入前三位企业占战新产业营业收入的{figure[('sei', 'revenue_top3_share')]}%" in section
+    assert f"占战新产业营业收入的{figure[('sei', 'new_enterprises_revenue_share')]}%" in section
+    assert f"新材料产业营业收入前三位企业占该产业营业收入的{figure[('sector:新材料产业', 'revenue_top3_share')]}%" in section
+
+
+def test_the_notes_say_dominance_once_and_are_numbered_without_gaps(tmp_path):
+    """说明: the dominance finding and what it means are one note (they were two that said the same thing);
+    the notes are numbered 1, 2, 3… without a gap."""
+    notes = run_cli("report").stdout.split("## 说明")[1].strip().split("\n\n")
+    assert [int(n.split(".", 1)[0]) for n in notes] == list(range(1, len(notes) + 1))
+    about = [n for n in notes if "最大1家企业" in n or "最大企业" in n]
+    assert len(about) == 1, about
+    assert about[0] == ("2. 支配性检查：新能源汽车产业工业总产值、工业增加值、营业收入、利润总额最大1家企业占比超过85%，"
+                        "虽企业数不少，公布其数据实际上就是公布最大企业的数据；对外公布前请按数据保密规定审核。")
+    # Several dominated scopes: one note still, the consequence said once for all of them.
+    from test_dominance import HEAD as DHEAD, rows as drows
+
+    spec = [("新材料产业", [90000, 100, 120, 130]), ("新能源产业", [80000, 210, 220]), ("", [300, 310, 320, 330])]
+    text = run_cli("report", write_csv(tmp_path / "2022年1-12月.csv", [DHEAD, *drows(spec)])).stdout
+    about = [n for n in text.split("## 说明")[1].strip().split("\n\n") if "最大" in n]
+    assert len(about) == 1 and about[0].count("这些范围虽企业数不少") == 1, about
+    assert "新材料产业" in about[0] and "新能源产业" in about[0]

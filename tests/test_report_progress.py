@@ -3,6 +3,7 @@ ledger's order, without a word the ledger does not support."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 
 import pytest
@@ -22,8 +23,9 @@ D = dt.datetime
     ("一期竣工", "一期已竣工"),
     # already framed, negated, or not an aspect ending: as written
     ("已建成", "已建成"), ("正在施工", "正在施工"), ("已建成投产", "已建成投产"), ("尚未完成", "尚未完成"),
-    ("未开工", "未开工"), ("因资金原因暂缓施工", "因资金原因暂缓施工"), ("设备安装完成60%", "设备安装完成60%"),
-    ("主体车间封顶", "主体车间封顶"), ("可研批复", "可研批复"), ("内部装修", "内部装修"), ("资金集中", "资金集中"),
+    ("未开工", "未开工"), ("因资金原因暂缓施工", "因资金原因暂缓施工"), ("设备安装完成60%", "设备安装已完成60%"),
+    ("主体车间封顶", "主体车间已封顶"), ("可研批复", "可研已批复"), ("内部装修", "正在进行内部装修"),
+    ("资金集中", "资金集中"),
     ("主体已完工", "主体已完工"), ("拟开工", "拟开工"), ("中", "中"),
     # a plan or a number is not reframed: "已2023年6月完工" would be false
     ("计划2023年6月完工", "计划2023年6月完工"), ("2023年6月完工", "2023年6月完工"), ("预计年底建成", "预计年底建成"),
@@ -33,8 +35,33 @@ def test_each_part_in_its_frame(text, expected):
     assert part_clause(text) == expected
 
 
+# What bureau ledgers hold in 形象进度, and how each must read after the item's name ("甲项目……，<words>。").
+LEDGER_TEXTS = [
+    ("正在进行主体结构施工", "正在进行主体结构施工"), ("正在办理用地手续", "正在办理用地手续"),
+    ("已完成设备招标", "已完成设备招标"), ("已投产", "已投产"), ("投产", "已投产"), ("一期投产", "一期已投产"),
+    ("建成投产", "已建成投产"), ("完成60%", "已完成60%"), ("完成投资的75%", "已完成投资的75%"),
+    ("完成主体施工", "已完成主体施工"), ("设备安装中", "正在进行设备安装"), ("设备安装", "正在进行设备安装"),
+    ("土建施工", "正在进行土建施工"), ("土建施工中", "正在进行土建施工"), ("前期手续办理中", "正在办理前期手续"),
+    ("前期手续办理", "正在办理前期手续"), ("可研报告编制中", "正在编制可研报告"), ("设备调试", "正在进行设备调试"),
+    ("调试", "正在调试"), ("试生产", "正在试生产"), ("试生产中", "正在试生产"), ("试生产阶段", "处于试生产阶段"),
+    ("竣工验收", "正在进行竣工验收"), ("场地平整", "正在进行场地平整"), ("开工建设", "已开工建设"),
+    ("项目开工", "项目已开工"), ("环评批复", "环评已批复"), ("厂房封顶", "厂房已封顶"), ("手续办理完成", "已完成手续办理"),
+    ("正常生产", "正常生产"), ("停工", "停工"), ("未开工", "未开工"), ("计划年底投产", "计划年底投产"),
+    ("2023年6月完工", "2023年6月完工"), ("竣工投产", "已竣工投产"), ("进入装修阶段", "进入装修阶段"),
+    ("停工待料", "停工待料"), ("基础施工完成", "已完成基础施工"), ("征地拆迁中", "正在进行征地拆迁"),
+]
+
+
+@pytest.mark.parametrize("text, expected", LEDGER_TEXTS)
+def test_what_bureau_ledgers_write_reads_as_a_finished_clause(text, expected):
+    assert part_clause(text) == expected
+
+
 def test_parts_state_fallback_and_nothing_to_say():
-    assert progress_clause("主体完工，内部装修", "在建") == "主体已完工，内部装修"
+    assert progress_clause("主体完工，内部装修", "在建") == "主体已完工，正在进行内部装修"
+    assert progress_clause("主体已完工，内部装修", "在建") == "主体已完工，正在进行内部装修"
+    assert progress_clause("主体结构封顶，进入装修阶段", None) == "主体结构已封顶，进入装修阶段"
+    assert progress_clause("土建完成，设备安装中", None) == "已完成土建，正在进行设备安装"
     assert progress_clause("熔炼系统改造已建成；转炉系统改造施工中。", "在建") == "熔炼系统改造已建成，正在进行转炉系统改造施工"
     assert progress_clause("  ", "已建成") == "已建成"
     assert progress_clause(None, "在建") == "在建"
@@ -88,10 +115,106 @@ def test_a_project_without_sub_projects_said_by_its_own_progress(tmp_path):
 
 def test_the_samples_sub_projects():
     """The bundled ledger: every word of each clause is the ledger's own."""
-    import os
-
     here = os.path.dirname(os.path.abspath(__file__))
     ledger = os.path.join(here, "..", "workbooks", "samples", "ledger_2022.xlsx")
     para = _projects_paragraph(run_cli("report", "--ledger", ledger).stdout)
     assert ("其中熔炼系统改造已建成；转炉系统改造正在施工；余热发电及环保配套正在进行设备安装。" in para)
-    assert "其中电解车间改造主体已完工，内部装修；净化系统升级已完成设备招标。" in para
+    assert "其中电解车间改造主体已完工，正在进行内部装修；净化系统升级已完成设备招标。" in para
+
+
+def _project(name, total, done, progress="", state="", level="省列重大", pid=None):
+    return [pid or name, name, "某公司", level, "新材料", total, D(2023, 1, 1), D(2023, 12, 31), None, None, done,
+            progress, state]
+
+
+def test_a_blank_total_or_done_drops_its_clause_never_prints_an_empty_figure(tmp_path):
+    """A blank 总投资 or 累计完成投资 is unknown, not 0: its clause goes (and the rate with it), never
+    "总投资亿元", "总投资0.00亿元" or "投资完成率%"; a 0 that the ledger states is said."""
+    projects = [_project("甲项目", None, 2500, "施工中", "在建"),
+                _project("乙项目", 8000, None, "前期手续办理中", "前期"),
+                _project("丙项目", None, None, "", "在建"),
+                _project("丁项目", None, None, "", ""),
+                _project("戊项目", 10000, 0, "", "前期"),
+                _project("己项目", None, None, "", "在建", pid="P6")]
+    subs = [["P6", "一期", None, None, "已建成", "", D(2023, 3, 31)],
+            ["P6", "二期", None, None, "在建", "设备安装中", D(2023, 12, 31)]]
+    ledger = write_ledger(tmp_path / "台账.xlsx", projects=projects, subs=subs)
+    proc = run_cli("report", "--ledger", ledger)
+    assert proc.returncode == 0, proc.stderr
+    para = _projects_paragraph(proc.stdout)
+    for broken in ("总投资亿元", "累计完成投资亿元", "投资完成率%", "总投资0.00亿元", "累计完成投资0.00亿元，投资完成率%",
+                   "，。", "，；", "其中。", "丁项目"):
+        assert broken not in para, (broken, para)
+    assert "甲项目累计完成投资0.25亿元，正在施工。" in para
+    assert "乙项目总投资0.80亿元，正在办理前期手续。" in para
+    assert "丙项目在建。" in para
+    # A stated 0 is a figure: said, with its rate.
+    assert "戊项目总投资1.00亿元，累计完成投资0.00亿元，投资完成率0.0%，处于前期工作阶段。" in para
+    # Sub-projects without the project's figures: no "其中" hanging after the name.
+    assert "己项目一期已建成；二期正在进行设备安装。" in para
+
+
+def test_city_totals_each_clause_on_its_own(tmp_path):
+    """Industrial investment's growth and share each optional: a growth of exactly 0 is 持平, a missing
+    上年同期 keeps the share; a ledger without the totals still describes its provincial projects."""
+    def paragraph(totals):
+        ledger = write_ledger(tmp_path / f"{len(str(totals))}.xlsx", projects=(P1,), subs=None, totals=totals)
+        proc = run_cli("report", "--ledger", ledger)
+        assert proc.returncode == 0, proc.stderr
+        return _projects_paragraph(proc.stdout)
+
+    heads = ["全市固定资产投资本期", "全市固定资产投资上年同期", "工业固定资产投资本期", "工业固定资产投资上年同期"]
+    assert paragraph([heads, [6000, 5500, 1200, 1200]]).startswith(
+        "全市工业固定资产投资与上年同期持平，占全市固定资产投资的20.0%。")
+    assert paragraph([heads[:3], [6000, 5500, 1200]]).startswith("全市工业固定资产投资占全市固定资产投资的20.0%。")
+    para = paragraph(None)
+    assert para.startswith("甲项目总投资1.00亿元，累计完成投资0.25亿元，投资完成率25.0%，正在施工。"), para
+    assert "未提供项目台账" not in para
+    # Nothing to say (only a city project, no industrial totals): one placeholder line, not an empty section.
+    ledger = write_ledger(tmp_path / "市列.xlsx", projects=(P2,), subs=None, totals=[heads[:1], [6000]])
+    assert _projects_paragraph(run_cli("report", "--ledger", ledger).stdout) == \
+        "（项目台账中没有可写的工业投资增速、比重和省列重大项目，本段待补充。）"
+
+
+def test_any_blanks_in_the_ledger_give_whole_sentences(tmp_path_factory):
+    """Real ledgers with random blanks in 总投资, 累计完成投资, 形象进度 and 状态 of projects and sub-projects,
+    and with or without the city totals: the projects paragraph never has an empty figure or clause, and
+    every figure is the ledger's."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    import xltools
+    from test_report_grammar import assert_no_broken_sentence
+    from xltools.disclosure import plan
+    from xltools.report import render
+
+    results = xltools.compute(xltools.load(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "workbooks",
+                                                        "samples", "bureau_2022.xlsx")))
+    disclosure = plan(results)
+    money = st.one_of(st.none(), st.sampled_from([0, 2500, 10000, 86000]))
+    words = st.sampled_from([t for t, _ in LEDGER_TEXTS] + ["", "主体已完工，内部装修"])
+    states = st.sampled_from(["", "在建", "前期", "已建成", "停缓建"])
+    item = st.tuples(money, money, words, states)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(projects=st.lists(item, min_size=1, max_size=3), subs=st.lists(st.tuples(st.integers(0, 2), item), max_size=4),
+           totals=st.booleans())
+    def run(projects, subs, totals):
+        from xltools.ledger import read_ledger
+
+        rows = [_project(f"项目{k}", total, done, text, state, pid=f"P{k}")
+                for k, (total, done, text, state) in enumerate(projects)]
+        sub_rows = [[f"P{k % len(projects)}", f"子项{i}", total, done, state, text, D(2023, 12, 31)]
+                    for i, (k, (total, done, text, state)) in enumerate(subs)]
+        path = write_ledger(tmp_path_factory.mktemp("l") / "台账.xlsx", projects=rows, subs=sub_rows or None,
+                            totals=None if not totals else [["全市固定资产投资本期", "工业固定资产投资本期",
+                                                             "工业固定资产投资上年同期"], [6000, 1200, 1000]])
+        para = _projects_paragraph(render(results, disclosure, read_ledger(path)))
+        assert_no_broken_sentence(para)
+        assert not re.search(r"(?<![\d.])(亿元|%)", para), para
+        for broken in ("其中。", "其中；", "其中，", "总投资，", "完成率，"):
+            assert broken not in para, para
+        for number in re.findall(r"总投资([\d.]+)亿元", para):
+            assert number in {"0.00", "0.25", "1.00", "8.60"}, para
+
+    run()

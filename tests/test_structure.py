@@ -252,9 +252,9 @@ def test_report_paragraph_in_a_bureau_s_words(hand, tmp_path):
     r = compute(hand)
     text = report.render(r, plan(r))
     para = text.split("## 四、产业结构\n\n", 1)[1].splitlines()[0]
-    assert "新材料产业营业收入前三位企业占该产业的75.0%，赫芬达尔—赫希曼指数为2188，产业集中度适中" in para
-    assert "中小微型企业占85.7%，以中小微型企业为主，规模小而散" in para
-    assert "新企业3家，占营业收入的37.5%" in para
+    assert "新材料产业营业收入前三位企业占该产业营业收入的75.0%，赫芬达尔—赫希曼指数为2188，产业集中度适中" in para
+    assert "中小微型企业占该产业企业数的85.7%，以中小微型企业为主，规模小而散" in para
+    assert "新企业3家，占该产业营业收入的37.5%" in para
     assert "生物产业" not in para and "25.0" not in para   # withheld scope, withheld top-1 share
     assert "新能源产业营业收入前三位" not in para             # its top three are withheld
     # The words come from the data table, chosen on the displayed value.

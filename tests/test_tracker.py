@@ -198,3 +198,25 @@ def test_sample_ledger_and_tracker(tmp_path):
     smelting = rows["镍冶炼系统提质增效升级改造项目"]
     assert smelting[8] == 8.6 and smelting[9] == pytest.approx(6.18) and smelting[17] == "3项：在建2、已建成1"
     assert run_cli("tracker", cwd=tmp_path).returncode == 0  # --as-of defaults to today
+
+
+def test_a_blank_total_or_done_is_unknown_not_zero(tmp_path):
+    """A blank 总投资 or 累计完成投资 is left blank in the overview (its rate —), not written as 0; a stated 0
+    stays 0. With 累计 blank, a 本年完成 above it is not a finding either."""
+    p1 = P1[:5] + [None] + P1[6:]                 # 总投资 blank
+    p4 = P4[:9] + [700, None] + P4[11:]           # 本年完成 700, 累计 blank
+    p2 = P2                                       # 累计 stated as 0
+    src = write_ledger(tmp_path / "台账.xlsx", projects=(p1, p2, P3, p4), subs=None)
+    out = tmp_path / "进度.xlsx"
+    proc = run_cli("tracker", src, "-o", out, "--as-of", "2023-07-02")
+    assert proc.returncode == 0, proc.stderr
+    rows = overview_rows(out)
+    assert rows["甲项目"][8] in (None, "") and rows["甲项目"][9] == 0.25 and rows["甲项目"][10] == "—"
+    assert rows["丁项目"][9] in (None, "") and rows["丁项目"][10] == "—"
+    assert rows["乙项目"][9] == 0 and rows["乙项目"][10] == 0
+    ledger = read_ledger(src)
+    assert ledger.projects[0].total is None and ledger.projects[3].done_total is None
+    assert ledger.projects[1].done_total == 0
+    from xltools.ledger import checks
+
+    assert not [i for i in checks(ledger) if "丁项目" in i.message or "高于总投资" in i.message]

@@ -241,3 +241,30 @@ def test_the_series_withholds_what_each_period_withholds_structure_figures_inclu
         for r in period["results"]:
             if (r["scope"], r["indicator"]) in held:
                 assert r["withheld"] and r["value"] is None, r
+
+
+def test_each_sheets_note_says_only_what_the_sheet_shows(tmp_path):
+    """新材料 has 2 loss-makers: its 亏损企业亏损额 is withheld. The 累计 sheet shows the loss amount and says
+    so; the 当月 sheet (flows only, no loss amount) and the workbook as a whole (no structure figures) do not
+    speak of figures they do not show."""
+    def firms(scale):
+        out = {**_firms(5, "新材料", "M", scale), **_firms(6, "", "O", scale), **_firms(4, "新能源", "N", scale)}
+        for name in ("M0", "M1"):
+            cat, rev, rev_ly, _, profit_ly = out[name]
+            out[name] = (cat, rev, rev_ly, -3_000 * scale, profit_ly)
+        return out
+
+    paths = [export(tmp_path, 2, firms(1)), export(tmp_path, 3, firms(2))]
+    out = tmp_path / "趋势.xlsx"
+    proc = run_cli("trend", *paths, "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    sheets = values(out)
+
+    def text(sheet):
+        return " ".join(str(c) for row in sheets[sheet] for c in row if isinstance(c, str))
+
+    assert "不公布亏损企业亏损额：全市规模以上工业、战略性新兴产业、新材料产业。" in text("累计")
+    assert "亏损额" not in text("当月"), text("当月")
+    assert "亏损企业亏损额" in text("说明")
+    for sheet in ("累计", "当月", "说明"):
+        assert "最大1家企业营业收入占比" not in text(sheet) and "新企业营业收入占比" not in text(sheet)

@@ -64,9 +64,11 @@ class Disclosure:
         protection, dominance) only that the law says so — saying why would itself reveal something."""
         return "企业数较少" if 0 < enterprises < self.threshold else "按统计法规定不予公布"
 
-    def note(self, labels: dict[str, str], structure: bool = True, when: str = "本期") -> str | None:
-        """labels: scope id -> label, in table order; structure: say which structure figures are withheld; when:
-        the period word of the withheld list. The line under a table. Primary and secondary cells are not told apart: saying which
+    def note(self, labels: dict[str, str], structure: bool = True, when: str = "本期",
+             losses: bool = True) -> str | None:
+        """labels: scope id -> label, in table order; structure / losses: say which structure figures / loss
+        amounts are withheld (only under a table that shows them); when: the period word of the withheld
+        list. The line under a table. Primary and secondary cells are not told apart: saying which
         scope has fewer enterprises than the threshold would itself reveal something."""
         if not self.enabled:
             return None
@@ -76,7 +78,7 @@ class Disclosure:
         if self.withheld:
             names = [label for scope, label in labels.items() if scope in self.withheld]
             text += f"{when}不公布：" + "、".join(names) + "。"
-        if self.loss_withheld - self.withheld:
+        if losses and self.loss_withheld - self.withheld:
             text += (f"亏损企业少于{self.threshold}家的范围（以及可由合计数推算出其亏损额的范围）不公布亏损企业亏损额：" +
                      "、".join(label for scope, label in labels.items()
                               if scope in self.loss_withheld and scope not in self.withheld) + "。")

@@ -123,22 +123,25 @@ def findings(results: Results, rule: Rule = DEFAULT, withheld: set[str] = frozen
 
 def notes(results: Results, rule: Rule | None, withheld: set[str], counties: bool = True, *,
           exact: bool = False, options: bool = False) -> list[str]:
-    """What every output says about dominance: the scopes over the rule that are published, and how to
-    withhold them. With a rule in force only the totals it did not test can remain. `exact`: the shares
-    themselves (validate only: internal); `options`: name the command-line options (terminal notes)."""
+    """What every output says about dominance, as one note: the scopes over the rule that are published,
+    and what that means (without a rule in force: their figures are their largest enterprises', and how to
+    withhold them; with one, only the totals it did not test can remain: published as the rule says).
+    `exact`: the shares themselves (validate only: internal); `options`: name the command-line options
+    (terminal notes)."""
     shown = rule or DEFAULT
     found = findings(results, shown, withheld, counties)
     if not found:
         return []
     if exact:
-        lines = [f"支配性检查（{shown.words}）：" + "；".join(f.text(shown) for f in found) + "。"]
+        what = f"支配性检查（{shown.words}）：" + "；".join(f.text(shown) for f in found)
     else:
-        lines = ["支配性检查：" + "；".join(f.text(shown, exact=False) for f in found) + "。"]
+        what = "支配性检查：" + "；".join(f.text(shown, exact=False) for f in found)
     if rule is None:
         how = (f"如需不公布，使用 {DEFAULT.option}（全市和战新合计也不公布时用 {Rule(DEFAULT.n, DEFAULT.k, True).option}）"
                if options else "对外公布前请按数据保密规定审核")
-        lines.append(f"这些范围虽企业数不少，但公布其数据实际上公布了最大企业的数据；{how}。")
-    else:
-        how = f"；如也不公布，使用 {Rule(rule.n, rule.k, True).option}" if options else ""
-        lines.append(f"全市和战新合计按规定照常公布{how}。")
-    return lines
+        # One finding: one sentence; several (or the exact shares): the consequence said once for all.
+        joint = ("，虽企业数不少，" if not exact else "。这个范围虽企业数不少，") if len(found) == 1 \
+            else "。这些范围虽企业数不少，"
+        return [f"{what}{joint}公布其数据实际上就是公布最大企业的数据；{how}。"]
+    how = f"；如也不公布，使用 {Rule(rule.n, rule.k, True).option}" if options else ""
+    return [f"{what}；全市和战新合计按规定照常公布{how}。"]

@@ -48,8 +48,8 @@ class Project:
     level: str = "其他"
     sei_category: str | None = None
     nature: str | None = None
-    total: float = 0.0             # 万元
-    done_total: float = 0.0
+    total: float | None = None     # 万元; None when the ledger leaves it blank (unknown, not 0)
+    done_total: float | None = None
     plan_year: float | None = None
     done_year: float | None = None
     start: dt.date | None = None
@@ -63,8 +63,8 @@ class SubProject:
     row: int
     ref: str                        # the 项目编号 or 项目名称 it names
     name: str
-    total: float = 0.0
-    done_total: float = 0.0
+    total: float | None = None      # 万元; None when blank
+    done_total: float | None = None
     state: str | None = None
     progress_text: str | None = None
     planned_end: dt.date | None = None
@@ -305,7 +305,7 @@ def _read_projects(source, layout, issues) -> list[Project]:
             row=first + i, project_id=c.text("project_id", i), name=name, owner=c.text("owner", i),
             level=normalise_level(c.text("level", i)), sei_category=c.category("sei_category", i)
             if "sei_category" in texts else None, nature=c.text("nature", i),
-            total=c.number("total_investment", i), done_total=c.number("done_total", i),
+            total=c.number("total_investment", i, None), done_total=c.number("done_total", i, None),
             plan_year=c.number("plan_this_year", i, None) if "plan_this_year" in texts else None,
             done_year=c.number("done_this_year", i, None) if "done_this_year" in texts else None,
             start=c.date("start_date", i) if "start_date" in texts else None,
@@ -326,8 +326,8 @@ def _read_subprojects(source, layout, issues) -> list[SubProject]:
             issues.add("子项需要子项名称和所属项目（项目编号或项目名称）", row=first + i, sheet=layout.sheet)
             continue
         out.append(SubProject(
-            row=first + i, ref=ref, name=name, total=c.number("total_investment", i),
-            done_total=c.number("done_total", i), state=c.state("state", i) if "state" in texts else None,
+            row=first + i, ref=ref, name=name, total=c.number("total_investment", i, None),
+            done_total=c.number("done_total", i, None), state=c.state("state", i) if "state" in texts else None,
             progress_text=c.text("progress_text", i),
             planned_end=c.date("planned_end", i, end=True) if "planned_end" in texts else None))
     return out
@@ -431,28 +431,34 @@ def _link(ledger: Ledger) -> None:
 
 # ---------------------------------------------------------------- checks
 
+def _above(part: float | None, whole: float | None) -> bool:
+    """A part (累计, 子项合计) above a positive whole; a blank on either side is not compared."""
+    return part is not None and whole is not None and part > whole > 0
+
+
 def checks(ledger: Ledger) -> list[Issue]:
     """The Checks of the ledger contract: warnings with their location."""
     out = []
     ps, sp = ledger.sheets.get("projects"), ledger.sheets.get("subprojects")
     for p in ledger.projects:
         where = dict(file=ledger.source, sheet=ps, row=p.row)
-        if p.done_total > p.total > 0:
+        if _above(p.done_total, p.total):
             out.append(Issue(f"{p.name}：累计完成投资 {p.done_total:g} 万元高于总投资 {p.total:g} 万元", **where))
-        if p.done_year is not None and p.done_year > p.done_total:
+        if p.done_year is not None and p.done_total is not None and p.done_year > p.done_total:
             out.append(Issue(f"{p.name}：本年完成投资 {p.done_year:g} 万元高于累计完成投资 {p.done_total:g} 万元", **where))
         if p.start and p.planned_end and p.start > p.planned_end:
             out.append(Issue(f"{p.name}：开工日期 {p.start} 晚于计划竣工日期 {p.planned_end}", **where))
     for k, p in enumerate(ledger.projects):
         subs = [s for s in ledger.subprojects if s.project == k]
-        if subs and sum(s.total for s in subs) > p.total > 0:
-            out.append(Issue(f"{p.name}：子项总投资合计 {sum(s.total for s in subs):g} 万元超过项目总投资 {p.total:g} 万元",
+        subs_total = sum(s.total or 0.0 for s in subs)
+        if subs and _above(subs_total, p.total):
+            out.append(Issue(f"{p.name}：子项总投资合计 {subs_total:g} 万元超过项目总投资 {p.total:g} 万元",
                              file=ledger.source, sheet=ps, row=p.row))
     for s in ledger.subprojects:
         where = dict(file=ledger.source, sheet=sp, row=s.row)
         if s.project is None:
             out.append(Issue(f"子项“{s.name}”所属的项目“{s.ref}”不在项目表中（列在子项明细的“未归属子项”下）", **where))
-        if s.done_total > s.total > 0:
+        if _above(s.done_total, s.total):
             out.append(Issue(f"子项“{s.name}”：累计完成投资高于总投资", **where))
     return out
 

@@ -277,6 +277,8 @@ def structure_context(results: Results, disclosure: Disclosure, leading: list[st
 
 
 def _investment(ledger) -> dict:
+    """The projects paragraph's figures. A blank 总投资 or 累计完成投资 is an empty Figure (its clause is
+    dropped), never 0; the city totals' growth and share are empty without the totals table."""
     from .progress_words import progress_clause
     from .projects import industrial_investment, rate, yi
 
@@ -286,13 +288,14 @@ def _investment(ledger) -> dict:
         if p.level != "省列重大":
             continue
         # Each sub-project in the ledger's order, said by its 形象进度 (else 状态); one with neither is left out.
-        subs = [{"name": s.name, "words": progress_clause(s.progress_text, s.state)}
-                for s in ledger.subprojects if s.project == k]
+        subs = [{"name": s.name, "words": words, "text": s.name + words}
+                for s in ledger.subprojects if s.project == k
+                for words in [progress_clause(s.progress_text, s.state)] if words]
         key.append({"name": p.name, "total": Figure(yi(p.total), 2), "done": Figure(yi(p.done_total), 2),
-                    "rate": Figure(rate(yi(p.done_total), yi(p.total)), 1), "subs": [s for s in subs if s["words"]],
+                    "rate": Figure(rate(yi(p.done_total), yi(p.total)), 1), "subs": subs,
                     "progress": progress_clause(p.progress_text, p.state)})
-    investment = {"growth": Figure(inv["growth"], 1), "share": Figure(inv["share"], 1)} if ledger.totals else None
-    return {"investment": investment or ({} if key else None), "key_projects": key}
+    return {"investment": {"growth": Figure(inv["growth"], 1), "share": Figure(inv["share"], 1)},
+            "key_projects": key}
 
 
 def environment(templates: str | None = None):

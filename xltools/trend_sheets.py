@@ -217,6 +217,16 @@ def _labels(points) -> dict[str, str]:
     return dict(_scopes([p.results for p in points]))
 
 
+def sheet_note(disclosure, points, ids: list[str]) -> str | None:
+    """The disclosure note of a sheet showing the indicators `ids`: withheld loss amounts only where the loss
+    amount is shown (not under 当月: its flows have none), structure figures never (they are not in the
+    trend workbook, see STRUCTURE_FORMULAS)."""
+    from .disclosure import LOSS_FIGURES
+
+    return disclosure.note(_labels(points), structure=False, when=SERIES_WHEN,
+                           losses=any(i in LOSS_FIGURES for i in ids))
+
+
 def notes_table(series, subtitle: str) -> Table:
     from .notes import VA_CURRENT, sentence
     from .tables import CLASSIFICATION
@@ -244,7 +254,7 @@ def notes_table(series, subtitle: str) -> Table:
         elif p.month_note:
             para(f"{p.period.end_month}月：{p.month_note}。")
     section("三、数据保密")
-    note = series.disclosure.note(_labels(series.points), when=SERIES_WHEN)
+    note = sheet_note(series.disclosure, series.points, computed_ids([p.results for p in series.points]))
     para(note + "当月数另按进入、退出的企业数保护：当月数与两期累计数相减即得这些企业的数据，少于阈值时该范围该月的当月数不公布。"
          if note else "本表未做数据保密处理（使用了 --no-suppress），不得对外公布。")
     for line in month_withheld(series):
@@ -282,22 +292,25 @@ def workbook_tables(series) -> list[Table]:
         if p.month is not None:
             months.append((p, Figures(p.month, p.month_published, next(it))))
     subtitle = series.label
-    note = d.note(_labels(points), when=SERIES_WHEN)
+    cumulative_ids = computed_ids([p.results for p in points])
+    note = sheet_note(d, points, cumulative_ids)
     tables = []
     chart = chart_table(points, figs, d, subtitle)
     if chart is not None:
         tables.append(chart)
     tables.append(series_table("累计", "战略性新兴产业主要经济指标（累计）", subtitle,
                                [short_label(p.period) for p in points], figs, [p.results for p in points],
-                               computed_ids([p.results for p in points]), {},
+                               cumulative_ids, {},
                                ["注：各列为1月至该月的累计数；增长速度按可比口径计算；“—”表示不适用或无法计算。"]
                                + ([note] if note else [])))
     if months:
+        month_ids = computed_ids([p.month for p, _ in months])
+        month_note = sheet_note(d, points, month_ids)
         tables.append(series_table("当月", "战略性新兴产业主要经济指标（当月）", subtitle,
                                    [f"{p.period.end_month}月" for p, _ in months], [f for _, f in months],
-                                   [p.month for p, _ in months], computed_ids([p.month for p, _ in months]),
+                                   [p.month for p, _ in months], month_ids,
                                    MONTH_NAMES, ["注：" + MONTH_DEFINITION, " ".join(changes_sentence(p) for p, _ in months)]
-                                   + ([note] if note else []) + month_withheld(series)))
+                                   + ([month_note] if month_note else []) + month_withheld(series)))
     tables.append(notes_table(series, subtitle))
     tables.append(sums)
     return tables
