@@ -33,7 +33,7 @@ import json, os, sys, time
 import pandas, pyarrow, fastexcel, xltools, xltools.reader, xltools.readcache
 t, c = time.perf_counter(), time.process_time()
 data = xltools.load(sys.argv[1])
-print(json.dumps({"seconds": time.perf_counter() - t, "cpu": time.process_time() - c, "rows": len(data.frame),
+print(json.dumps({"seconds": time.perf_counter() - t, "cpu": time.process_time() - c, "rows": data.enterprises,
                   "counts": xltools.readcache.COUNTS}))
 """
 

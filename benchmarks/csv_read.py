@@ -49,7 +49,7 @@ cpu, t = os.times(), time.perf_counter()
 if mode == "bare":
     rows = bare_csv(path)
 else:
-    rows = len(xltools.load(path).frame)
+    rows = xltools.load(path).enterprises
 elapsed, after = time.perf_counter() - t, os.times()
 print(json.dumps({"seconds": elapsed, "cpu": after.user + after.system - cpu.user - cpu.system, "rows": rows,
                   "peak_mb": peak()}))

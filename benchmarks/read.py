@@ -46,7 +46,7 @@ if mode == "bare":
     rows = table.num_rows
 else:
     data = xltools.load(path)
-    rows = len(data.frame)
+    rows = data.enterprises
 elapsed = time.perf_counter() - t
 print(json.dumps({"seconds": elapsed, "rows": rows,
                   "peak_mb": peak()}))

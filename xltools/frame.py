@@ -2,9 +2,11 @@
 
 The table is a `Table` of named columns — figures and flags as NumPy arrays, labels as Arrow
 string arrays — not a pandas DataFrame: every indicator is computed from these columns directly,
-and pandas (a third of a second to import, more than the whole parse of a national CSV takes
-beyond pyarrow's read) is loaded only by the commands that want a DataFrame (`Table.to_pandas`:
-validate, trend, the enterprise list's matching)."""
+the parse cache stores and loads them as they are (no conversion of text columns to Python objects
+and back), and a DataFrame is made only for the commands that want one (`Table.to_pandas`:
+validate, trend, the enterprise list's matching). pandas itself is still imported in every run:
+pyarrow imports it at its first conversion of an array.
+"""
 from __future__ import annotations
 
 import numpy as np
