@@ -211,6 +211,24 @@ def test_period_from_file_name_and_option(tmp_path):
     assert xltools.load(path, period="2023-06").period.label == "2023年1-6月"
 
 
+@pytest.mark.parametrize("name", ["2023年1-6月规上工业.xlsx", "2022年1-6月规上工业.xlsx", "2021年规上工业.xlsx"])
+def test_a_title_period_the_file_name_contradicts_stops_naming_both(tmp_path, name):
+    """The title says 2022年1-12月, the file name another year or other months: which is right cannot be known,
+    and the period sets every day count (turnover days) — stop and ask for --period (it was taken silently)."""
+    path = write_xlsx(tmp_path / name, basic_rows())
+    with pytest.raises(InputError) as exc:
+        xltools.load(path)
+    text = str(exc.value)
+    assert "2022年1-12月" in text and "不一致" in text and "--period" in text
+    assert xltools.load(path, period="2022").period.label == "2022年1-12月"
+
+
+@pytest.mark.parametrize("name", ["2022年1-12月规上工业.xlsx", "2022年规上工业.xlsx", "规上工业.xlsx"])
+def test_a_file_name_that_agrees_with_the_title_or_names_no_period_is_fine(tmp_path, name):
+    data = xltools.load(write_xlsx(tmp_path / name, basic_rows()))
+    assert data.period.label == "2022年1-12月" and data.period_from == "title"
+
+
 def test_category_names_short_names_and_codes(tmp_path):
     rows = [["单位名称", "战新产业类别", "营业收入", "营业成本", "利润总额"]]
     cats = ["新一代信息技术产业", "高端装备制造", "3", "生物", "新能源汽车产业", "新能源", "7.0", "数字创意",

@@ -52,6 +52,19 @@ def _normal(text: str) -> str:
     return unicodedata.normalize("NFKC", str(text))
 
 
+def contradiction(title: Period, text: str) -> Period | None:
+    """The period a file name names when it contradicts the title's: another year, or (when the name
+    names months) other months. A name that names no period, or the same one, contradicts nothing."""
+    named = find_period(text)
+    if named is None:
+        return None
+    months = bool(_YEAR_MONTHS.search(_normal(text)))
+    if named.year != title.year or (months and (named.start_month, named.end_month)
+                                    != (title.start_month, title.end_month)):
+        return named
+    return None
+
+
 def parse_period(text: str) -> Period:
     """Parse what a user types for --period; ValueError (Chinese) when it is not a period."""
     s = _normal(text).strip()

@@ -26,7 +26,7 @@ from .columns import ColumnInfo
 from .errors import InputError, Issue, IssueList
 from .frame import Table, build_frame
 from .header import NUMBER_KINDS, TEXT_KINDS, HeaderLayout, bureau_header_ok
-from .periods import Period, find_period, parse_period
+from .periods import Period, contradiction, find_period, parse_period
 from .rows import Decision, RowCells, row_roles, text_is_footnote, text_is_total
 from .sei import UnknownCategory, normalise_category
 from .sheets import choose_sheet
@@ -191,6 +191,11 @@ def _resolve_period(period, layout: HeaderLayout, source: Source, calendar_days:
             raise InputError(Issue(str(exc))) from None
     if period is None:
         period, period_from = find_period(" ".join(layout.above)), "title"
+        named = contradiction(period, os.path.splitext(source.name)[0]) if period is not None else None
+        if named is not None:  # which one is right cannot be known here: the statistician says
+            raise InputError(Issue(f"标题写的报告期是{period.label}，文件名写的是{named.label}，二者不一致：请核对后用 --period "
+                                   f"指定报告期，例如 --period {period.label} 或 --period {named.label}", file=source.name,
+                                   sheet=layout.sheet))
         if period is None:
             period, period_from = find_period(os.path.splitext(source.name)[0]), "file name"
     if period is None:
