@@ -289,3 +289,61 @@ def test_sample_is_what_its_script_makes(tmp_path):
     fresh = xltools.load(make_export(str(tmp_path / "bureau_2022.xlsx")))
     shipped = xltools.load(sample_path())
     pd.testing.assert_frame_equal(fresh.frame, shipped.frame)
+
+
+# ---------------------------------------------------------------- headers that name years
+
+YEAR_ROWS = [["2022年1-12月规模以上工业企业主要经济指标"],
+             ["统一社会信用代码", "单位详细名称", "2022年营业收入", "2021年营业收入", "营业收入利润总额(2022年)",
+              "2022年度利润总额", "利润总额(2021年)"],
+             ["91620300000000001A", "甲公司", 1000, 900, None, 50, 40],
+             ["91620300000000002B", "乙公司", 2000, 1500, None, 80, 60]]
+
+
+def _year_rows():
+    rows = [list(r) for r in YEAR_ROWS]
+    for r in rows[1:]:
+        del r[4]  # not a header of this contract: dropped
+    return rows
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_headers_that_name_years_are_this_year_and_last_year(tmp_path, fmt):
+    """2022年营业收入 / 2021年营业收入 (and 营业收入(2021年), 2022年度利润总额): the later year is 本期, the year
+    before 上年同期 (they were not understood: the file had no header). Said in the notes."""
+    rows = _year_rows()
+    path = write_xlsx(tmp_path / "y.xlsx", rows) if fmt == "xlsx" else write_csv(tmp_path / "y.csv", rows)
+    data = xltools.load(path)
+    assert col(data, "revenue_cur") == [1000, 2000] and col(data, "revenue_ly") == [900, 1500]
+    assert col(data, "total_profit_cur") == [50, 80] and col(data, "total_profit_ly") == [40, 60]
+    assert any("2022年为本期，2021年为上年同期" in n for n in data.notes)
+
+
+def test_year_headers_under_a_merged_parent(tmp_path):
+    rows = [["2022年1-10月规模以上工业企业主要经济指标"],
+            ["统一社会信用代码", "单位详细名称", "营业收入", None, "利润总额", None],
+            [None, None, "2022年1-10月", "2021年1-10月", "2022年1-10月", "2021年1-10月"],
+            ["91620300000000001A", "甲公司", 1000, 900, 50, 40],
+            ["91620300000000002B", "乙公司", 2000, 1500, 80, 60]]
+    data = xltools.load(write_xlsx(tmp_path / "y.xlsx", rows, merges=("C2:D2", "E2:F2")))
+    assert data.period.label == "2022年1-10月"
+    assert col(data, "revenue_ly") == [900, 1500] and col(data, "total_profit_cur") == [50, 80]
+
+
+@pytest.mark.parametrize("period, months", [("2023", None), ("2021", None), (None, "2022年1-6月")])
+def test_header_years_or_months_that_contradict_the_period_stop(tmp_path, period, months):
+    rows = _year_rows()
+    if months:
+        rows[1][2] = f"{months}营业收入"
+    path = write_xlsx(tmp_path / "y.xlsx", rows)
+    with pytest.raises(InputError) as exc:
+        xltools.load(path, period=period)
+    assert "不一致" in str(exc.value) and "第2行" in str(exc.value)
+
+
+def test_years_that_are_not_two_consecutive_ones_are_not_guessed(tmp_path):
+    rows = _year_rows()
+    rows[1][3] = "2020年营业收入"
+    with pytest.raises(InputError) as exc:
+        xltools.load(write_xlsx(tmp_path / "y.xlsx", rows))
+    assert "营业收入" in str(exc.value) and "不是相邻的两年" in str(exc.value)

@@ -6,6 +6,7 @@ normalises text and looks it up.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -111,8 +112,32 @@ _START: re.Pattern | None = None
 _END: re.Pattern | None = None
 
 
+# A year as a header's period (2022年营业收入, 营业收入(2021年), 2022年1-10月营业收入): which year is 本期 is
+# decided over the whole header by map_columns (the later of two consecutive years), and the reader checks it,
+# with the months when the header names them, against the report period. Tagged "year:2022" or "year:2022:1-10".
+_YEAR_MARK = r"((?:19|20)\d\d)年度?(?:(\d{1,2})-(\d{1,2})月|(\d{1,2})月)?"
+_YEAR_START = re.compile(rf"^\(?{_YEAR_MARK}\)?[{re.escape(_STRIP)}]*")
+_YEAR_END = re.compile(rf"[{re.escape(_STRIP)}]*\(?{_YEAR_MARK}\)?$")
+
+
+def _year_tag(m: re.Match) -> str:
+    year, start, end, single = m.groups()
+    if end:
+        return f"year:{year}:{int(start)}-{int(end)}"
+    return f"year:{year}:1-{int(single)}" if single else f"year:{year}"
+
+
+def year_of(period: str | None) -> tuple[int, tuple[int, int] | None] | None:
+    """(year, (start, end month) or None) of a year tag; None for any other period."""
+    if not period or not period.startswith("year:"):
+        return None
+    parts = period.split(":")
+    months = tuple(int(x) for x in parts[2].split("-")) if len(parts) > 2 else None
+    return int(parts[1]), months
+
+
 def marker_period(marker: str) -> str | None:
-    """The period a marker names: 本期 → cur, 上年同期 → ly, 年初 → boy, 1-12月 → cur."""
+    """The period a marker names: 本期 → cur, 上年同期 → ly, 年初 → boy, 1-12月 → cur, 2022年 → year:2022."""
     m = normalise(marker).strip(_SEPARATORS)
     for text, period in _markers():
         if m == text:
@@ -121,6 +146,9 @@ def marker_period(marker: str) -> str | None:
         return "ly"
     if re.fullmatch(_MONTH_RANGE, m):
         return "cur"
+    year = re.fullmatch(_YEAR_MARK, m)
+    if year:
+        return _year_tag(year)
     return None
 
 
@@ -136,6 +164,10 @@ def split_header(text: object) -> tuple[str, str | None, str | None]:
         unit = m.group(1)
         s = s[:m.start()] + s[m.end():]
     period = None
+    for rx in (_YEAR_END, _YEAR_START):  # a year first: 营业收入2021年1-10月 is not 营业收入2021年 of 1-10月
+        m = rx.search(s)
+        if m and m.group(0) != s:
+            return (s[:m.start()] + s[m.end():]).strip(_STRIP), _year_tag(m), unit
     for rx in (_END, _START):
         m = rx.search(s)
         if m and m.group(0) != s:
@@ -164,7 +196,10 @@ def match_header(text: object, table: str = BUREAU) -> HeaderMatch | None:
     spec = column_specs(table)[found[0]]
     if spec.periods:
         period = period or "cur"
-        if period not in spec.periods:
+        if year_of(period) is not None:
+            if not {"cur", "ly"} <= set(spec.periods):
+                return None
+        elif period not in spec.periods:
             return None
     else:
         period = None
@@ -201,6 +236,8 @@ def map_columns(labels: dict[int, str], found: dict[int, HeaderMatch], line_unit
     chosen: dict[str, ColumnInfo] = {}
     notes: list[str] = []
     unknown: list[str] = []
+    found, year_notes = _years_to_periods(found)
+    notes.extend(year_notes)
     for c in sorted(labels):
         m = found.get(c)
         if m is None:
@@ -224,6 +261,34 @@ def map_columns(labels: dict[int, str], found: dict[int, HeaderMatch], line_unit
     if table == BUREAU:
         notes.extend(unused_indicator_notes([labels[c] for c in sorted(labels) if c not in found], chosen))
     return chosen, unknown, notes
+
+
+def _years_to_periods(found: dict[int, HeaderMatch]) -> tuple[dict[int, HeaderMatch], list[str]]:
+    """Headers that name years: the later of two consecutive years is 本期, the earlier 上年同期 (one year
+    alone: 本期). Any other set of years cannot be told apart: those columns are left unused, said so."""
+    tagged = {c: year_of(m.period) for c, m in found.items() if year_of(m.period) is not None}
+    if not tagged:
+        return found, []
+    years = sorted({y for y, _ in tagged.values()})
+    if len(years) > 2 or (len(years) == 2 and years[1] - years[0] != 1):
+        return ({c: m for c, m in found.items() if c not in tagged},
+                [f"表头中的年份（{'、'.join(f'{y}年' for y in years)}）不是相邻的两年，无法确定哪一年是本期，"
+                 "这些列未使用"])
+    current = years[-1]
+    out = dict(found)
+    for c, (year, _) in tagged.items():
+        out[c] = dataclasses.replace(found[c], period="cur" if year == current else "ly")
+    return out, [f"表头以年份区分本期与上年同期：{current}年为本期" + (f"，{current - 1}年为上年同期" if len(years) == 2 else "")]
+
+
+def header_years(columns: dict) -> list[tuple[str, int, tuple[int, int] | None, str]]:
+    """(label, year, months or None, period) of every mapped column whose header names a year."""
+    out = []
+    for info in columns.values():
+        tag = year_of(split_header(info.label)[1]) if info.period in ("cur", "ly") else None
+        if tag is not None:
+            out.append((info.label, tag[0], tag[1], info.period))
+    return out
 
 
 def unused_indicator_notes(unmatched: list[str], chosen: dict) -> list[str]:

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .celltypes import NumberColumn, apply_stored, number_column
-from .columns import ColumnInfo
+from .columns import ColumnInfo, header_years
 from .errors import InputError, Issue, IssueList
 from .frame import Table, build_frame
 from .header import NUMBER_KINDS, TEXT_KINDS, HeaderLayout, bureau_header_ok
@@ -178,7 +178,9 @@ def _parse(path, *, sheet: str | None, period: Period | str | None, calendar_day
 
 def _require(layout: HeaderLayout, source: Source) -> None:
     if "revenue_cur" not in layout.columns:
-        raise InputError(Issue("缺少必需的列：营业收入（本期）", file=source.name, sheet=layout.sheet))
+        why = [n for n in layout.notes if "不是相邻的两年" in n]  # years in the header that could not be told apart
+        raise InputError(Issue("缺少必需的列：营业收入（本期）" + (f"（{why[0]}）" if why else ""), file=source.name,
+                               sheet=layout.sheet))
 
 
 def _resolve_period(period, layout: HeaderLayout, source: Source, calendar_days: bool) -> tuple[Period, str]:
@@ -202,9 +204,23 @@ def _resolve_period(period, layout: HeaderLayout, source: Source, calendar_days:
         raise InputError(Issue("无法确定报告期：标题行和文件名中都没有“2022年1-12月”这样的字样，"
                                "请用 --period 指定，例如 --period 2022 或 --period 2022-10", file=source.name,
                                sheet=layout.sheet))
+    _check_header_years(layout, period, source)
     if calendar_days:
         period = Period(period.year, period.start_month, period.end_month, calendar_days=True)
     return period, period_from
+
+
+def _check_header_years(layout: HeaderLayout, period: Period, source: Source) -> None:
+    """Headers that name years (2022年营业收入, 2021年营业收入): 本期 must be the report year, 上年同期 the
+    year before, and months named in a header the report's months."""
+    for label, year, months, per in header_years(layout.columns):
+        expected = period.year if per == "cur" else period.year - 1
+        if year != expected or (months is not None and months != (period.start_month, period.end_month)):
+            named = f"{year}年" + (f"{months[0]}-{months[1]}月" if months else "")
+            raise InputError(Issue(f"表头“{label}”是{named}的数据，用作{'本期' if per == 'cur' else '上年同期'}，"
+                                   f"与报告期{period.label}不一致：请核对表头或用 --period 指定报告期",
+                                   file=source.name, sheet=layout.sheet, row=layout.header_rows[0] + 1,
+                                   column=label))
 
 
 def _lead(layout: HeaderLayout) -> int | None:
