@@ -329,3 +329,31 @@ def test_the_industry_map_names_real_gbt4754_2017_classes_and_says_where_each_ro
     assert "4413" not in by_code  # 水力发电 is not a strategic emerging industry
     assert by_code["4414"]["name"] == "核力发电" and by_code["4414"]["sei_category"] == "新能源产业"
     assert by_code["1495"]["name"] == "食品及饲料添加剂制造" and by_code["1495"]["partial"] == "*"
+
+
+@pytest.mark.parametrize("big", [123_456.789, 4_000_000_000_000.123, 9e16])
+def test_group_sums_exact_in_every_magnitude(tmp_path, big):
+    """Sums of whole 元 below 2**52 go through np.bincount, up to 2**62 through int64, beyond through math.fsum:
+    each a scope's exact sum (to the double nearest it), whatever the magnitude."""
+    import math
+    from fractions import Fraction
+
+    from xltools.indicators import scope_sums
+
+    head = ["统一社会信用代码", "单位名称", "战新产业类别", "营业收入本期", "利润总额本期"]
+    cats = ["新材料", "新能源", ""]
+    values = [big * (i + 1) * (-1 if i % 4 == 3 else 1) for i in range(12)]
+    rows = [[f"A{i:02d}", f"甲{i}", cats[i % 3], repr(v), 1] for i, v in enumerate(values)]
+    data = xltools.load(write_csv(tmp_path / "a.csv", [head, *rows]), period="2022")
+    xltools.compute(data)
+    sums = {s.scope: s.sums["revenue_cur"] for s in scope_sums(data)}
+    whole = all(abs(v * 1000 - round(v * 1000)) <= 1e-6 * max(1.0, abs(v * 1000)) for v in values)
+
+    def exact(vs):
+        if whole and sum(abs(round(v * 1000)) for v in values) < 2 ** 62:
+            return float(f"{sum(round(v * 1000) for v in vs) / 1000:.16g}")
+        return float(f"{math.fsum(vs):.16g}")
+    assert sums["all"] == exact(values)
+    assert sums["sector:新材料产业"] == exact(values[0::3])
+    assert sums["sei"] == exact(values[0::3] + values[1::3])
+    assert Fraction(sums["sector:新能源产业"]) == Fraction(exact(values[1::3]))
