@@ -8,7 +8,8 @@ Parts: the text is split at "，" "；" "。" "、", line breaks and spaces betw
 "Equipment installation" or "2023.6"), and at list numbers, which are dropped ("1." "2、" "（1）" "1）" "①"
 "一、": "1.土建完成，2.设备安装中" is two parts). A part joined to the next by "、" that says nothing of its
 own aspect shares the next one's ("土建、安装完成" → "已完成土建、安装"; "设备安装、调试中" → "正在进行设备
-安装、调试"), while one that does ("钢结构安装完成、屋面施工") stays a part of its own. A placeholder ("/",
+安装、调试"), an aspect written first governs the list after it ("已完成立项、环评、能评", "完成土建、设备
+安装"), and pieces that each say their own stay parts of their own ("钢结构安装完成、屋面施工"). A placeholder ("/",
 "—", "-", "无", "暂无", "N/A") says nothing and is dropped. "一期：已投产" is the label "一期" and its clause.
 
 Each part:
@@ -150,23 +151,41 @@ def part_clause(part: str) -> str:
     return _frame(part)[0]
 
 
+def _opens(piece: str) -> bool:
+    """Whether a piece's aspect word comes first and governs what follows it ("已完成立项", "完成土建",
+    "正在进行设备安装", "办理环评"), rather than closing what precedes it ("设备安装中", "主体已完工")."""
+    head = piece.startswith(FRAMED) or piece.startswith(COMPLETED_BEFORE) or piece.startswith(VERB_FIRST)
+    closed = (piece.endswith("中") and not piece.endswith(NOT_PROGRESSIVE)) or \
+        piece.endswith(COMPLETED_BEFORE + COMPLETED_AFTER + STATES) or piece.endswith("阶段")
+    return head and not closed
+
+
+def _one_list(left: str, right: str) -> bool:
+    """Whether two pieces joined by "、" are one list sharing one aspect: the left says none of its own and
+    the right does not open its own ("土建、安装完成", "设备安装、调试中", "土建施工、设备采购"), or the left's
+    comes first and the right says none ("已完成立项、环评、能评", "完成土建、设备安装"). Otherwise each has
+    its own ("设备基础施工中、钢结构吊装", "钢结构安装完成、屋面施工")."""
+    if not _frame(left)[1]:
+        return not _opens(right)
+    return _opens(left) and not _frame(right)[1]
+
+
 def parts(progress_text: str | None) -> list[str]:
-    """The parts of a 形象进度 text, list numbers dropped; a part joined by "、" to the next that says
-    nothing of its aspect is joined to it ("土建、安装完成" is one part)."""
+    """The parts of a 形象进度 text, list numbers and placeholders dropped; pieces joined by "、" that share
+    one aspect stay one part (_one_list)."""
     pieces = _SEPARATORS.split(_NUMBERING.sub(_BREAK, progress_text or ""))
-    out, carried = [], ""
+    out: list[str] = []
+    soft = False  # the pieces since the last part are joined to it by "、" only
     for k in range(0, len(pieces), 2):
         piece = pieces[k].strip()
-        joined_by_dun = k + 1 < len(pieces) and pieces[k + 1] == "、"
-        if not piece or is_placeholder(piece):
-            continue
-        if joined_by_dun and not _frame(piece)[1]:
-            carried += piece + "、"
-            continue
-        out.append(carried + piece)
-        carried = ""
-    if carried:
-        out.append(carried.rstrip("、"))
+        if piece and not is_placeholder(piece):
+            if out and soft and _one_list(out[-1], piece):
+                out[-1] += "、" + piece
+            else:
+                out.append(piece)
+            soft = True
+        if k + 1 < len(pieces) and pieces[k + 1] != "、":
+            soft = False
     return out
 
 
