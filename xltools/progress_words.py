@@ -16,7 +16,8 @@ Each part:
 - a part that already carries an aspect, a negation or a plan (已, 正在, 未, 不, 将, 拟, 计划, 预计, 进入…)
   is kept as written ("正在进行办理…" loses the doubled 进行: "正在办理…"); so is a state (停工, 达产…);
 - "完成…" (a share or a task): "已完成…" ("完成60%" → "已完成60%"); "X完成N%": "X已完成N%";
-- a part with any other number (a date, a share) is kept as written: "已2023年6月完工" would be false;
+- a part with any other date, share, duration or amount is kept as written: "已2023年6月完工" would be
+  false (a number in a name is not one: "1号厂房封顶" → "1号厂房已封顶");
 - "X办理中" / "X编制中" / "X办理" (an object before its verb): "正在办理X" ("前期手续办理中" → "正在办理前期手续");
 - "X中" (work under way): "正在进行X" — "正在X" when X is a bare verb ("施工中" → "正在施工") or starts
   with a verb of its own ("办理施工许可证中" → "正在办理施工许可证", "开展设备安装" → "正在开展设备安装");
@@ -72,7 +73,7 @@ SHARED_HEADS = ("正在进行", "正在办理", "正在编制", "正在开展", 
 # The ledger's 状态 (ledger.STATES) when 形象进度 is empty.
 STATE_WORDS = {"前期": "处于前期工作阶段", "在建": "在建", "已建成": "已建成", "停缓建": "停缓建"}
 # List numbers ("1." "2、" "（1）" "1）" "①" "一、"), not decimals, dates or "1、2号炉".
-_NUMBERING = re.compile(r"(?<![\d.．])\d{1,2}[.．、](?![\d%％])|[（(]\d{1,2}[）)]|[①-⑳]"
+_NUMBERING = re.compile(r"(?<![\d.．])\d{1,2}[.．、](?![\d%％])|[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)]|[①-⑳]"
                         r"|(?:^|(?<=[，,；;。\s]))(?:[一二三四五六七八九十]{1,3}、|\d{1,2}[）)])")
 _BREAK = "\x00"
 # Separators (captured: a "、" joins differently): punctuation, line breaks and spaces (not between Latin
@@ -81,6 +82,9 @@ _SEPARATORS = re.compile(r"([，,；;。\x00]|、(?!\d)|(?<!\d)、"
                          r"|(?<![A-Za-z0-9])\s+|\s+(?![A-Za-z0-9])|(?<!\d)[.．]|[.．](?!\d))")
 _REMARK = re.compile(r"(.+?)[（(]([^（）()]+)[）)]")
 _LABEL = re.compile(r"(.+?)[：:](?!\d)(.*)")
+# A date, a share, a duration or an amount: a part holding one is kept as written ("已2023年6月完工" would be
+# false); a number in a name ("1号厂房", "年产5万吨") is not one of them.
+_DATED = re.compile(r"\d\s*(?:[%％年月日天周]|季度|个月|亿|万元|元)|\d[.．/-]\d")
 _DONE_SHARE = re.compile(r"(.*?)完成(\d+(?:\.\d+)?[%％])")
 
 
@@ -120,7 +124,9 @@ def _frame(part: str) -> tuple[str, bool]:
         return f"{part_clause(remark.group(1))}（{remark.group(2).strip()}）", True
     label = _LABEL.fullmatch(part)
     if label and label.group(1).strip() and not is_placeholder(label.group(2)):
-        return label.group(1).strip() + part_clause(label.group(2)), True
+        name, rest = label.group(1).strip(), label.group(2).strip()
+        # "已完成：土建" is an aspect and its object, "一期：设备安装中" a name and its clause.
+        return (name + rest if name.startswith(FRAMED + COMPLETED_BEFORE) else name + part_clause(rest)), True
     if part.endswith(STATES):
         return part, True
     if any(word in part for word in FRAMED):
@@ -132,7 +138,7 @@ def _frame(part: str) -> tuple[str, bool]:
     share = _DONE_SHARE.fullmatch(part)
     if share:
         return f"{share.group(1)}已完成{share.group(2)}", True
-    if any(ch.isdigit() for ch in part):
+    if _DATED.search(part):
         return part, True  # a date or a share ("2023年6月完工", "一期工程90%施工中") is not reframed
     if part.endswith("中") and not part.endswith(NOT_PROGRESSIVE) and len(part) > 1:
         return _doing(part[:-1]), True
@@ -196,10 +202,11 @@ def _share_heads(clauses: list[str]) -> list[str]:
     for text in clauses:
         head = next((h for h in SHARED_HEADS if text.startswith(h) and len(text) > len(h)), None)
         rest = text[len(head):] if head else ""
-        if head and not any(ch.isdigit() for ch in rest) and out and out[-1][0] == head:
+        shared = head and not _DATED.search(rest)
+        if shared and out and out[-1][0] == head:
             out[-1][1].append(rest)
         else:
-            out.append((head, [rest]) if head and not any(ch.isdigit() for ch in rest) else (None, [text]))
+            out.append((head, [rest]) if shared else (None, [text]))
     return [(head or "") + words(rests) for head, rests in out]
 
 
