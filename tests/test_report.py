@@ -323,3 +323,6 @@ def test_a_category_of_no_size_is_not_among_the_leading(tmp_path):
                         "是全市工业战新产业占比最高的产业。", structure
     assert "新能源产业工业总产值0.00亿元" not in text and "0.0%（不足一成）" not in text
     assert "新能源产业营业收入利润率为3.00%" in text
+    # Nor among the leading categories whose structure 四、产业结构 describes.
+    conduct = text.split("## 四、产业结构")[1].split("##")[0]
+    assert "新材料产业赫芬达尔" in conduct and "新能源产业" not in conduct, conduct
