@@ -168,7 +168,7 @@ def test_no_suppress_says_what_the_figures_are_never_why_they_would_be_withheld(
     proc = run_cli("report", src, "--no-suppress")
     assert proc.returncode == 0, proc.stderr
     text = proc.stdout
-    assert text.split("\n\n")[1] == "本报告未做数据保密处理，仅供内部使用，不得对外公布。"
+    assert text.split("\n\n")[1] == "本报告未做数据保密处理（使用了 --no-suppress），不得对外公布。"
     assert text.count("未做数据保密处理") == 1 and text.count("不得对外公布") == 1
     assert "数字创意产业营业收入利润率为" in text   # a category of one enterprise: printed
     notes = text.split("## 说明")[1]
