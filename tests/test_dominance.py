@@ -154,3 +154,37 @@ def test_indicators_marks_withheld_figures_in_every_format(tmp_path):
     assert all(line.endswith((",是", ",否")) for line in csv_out[1:])
     table = run_cli("indicators", src).stdout
     assert "生物产业" in table and "…" in table and "本期不公布" in table
+
+
+def test_no_suppress_says_what_the_figures_are_never_why_they_would_be_withheld(tmp_path):
+    """--no-suppress: nothing is withheld, so the notes give no reason for withholding ("虽企业数不少" of a
+    category of one enterprise, "对外公布前请按数据保密规定审核", "为对单个企业资料保密，不列其数字", "如需不公布，
+    使用 --dominance") — and the report says once, under its title, that it is for internal use."""
+    data = rows(SPEC + [("数字创意产业", [500])])
+    new = next(r for r in data if r[2] == "新材料产业")
+    new[4] = new[6] = new[9] = None   # no 上年同期: a new enterprise, moving SEI's growth
+    src = write_csv(tmp_path / "2022年1-12月.csv", [HEAD, *data])
+    withholding = ("虽企业数不少", "对外公布前请按数据保密规定审核", "为对单个企业资料保密", "如需不公布", "--dominance")
+    proc = run_cli("report", src, "--no-suppress")
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout
+    assert text.split("\n\n")[1] == "本报告未做数据保密处理（使用了 --no-suppress），不得对外公布。"
+    assert text.count("未做数据保密处理") == 1 and text.count("不得对外公布") == 1
+    assert "数字创意产业营业收入利润率为" in text   # a category of one enterprise: printed
+    notes = text.split("## 说明")[1]
+    for words in withholding:
+        assert words not in notes, (words, notes)
+    assert ("支配性检查：新能源汽车产业工业总产值、营业收入、利润总额最大1家企业占比超过85%；数字创意产业工业总产值、"
+            "营业收入、利润总额最大1家企业占比超过85%。这些范围的数据实际上就是其最大企业的数据。") in notes
+    assert "战略性新兴产业有1家企业没有上年同期数（新投产或新纳入统计），占本期营业收入的" in notes
+    # The summary under --no-suppress: the same notes in 发布前须知 (its own line says it is unprotected).
+    out = tmp_path / "s.xlsx"
+    assert run_cli("summary", src, "-o", out, "--no-suppress").returncode == 0
+    said = text_of(values(out)["说明"])
+    assert "本表未做数据保密处理（使用了 --no-suppress），不得对外公布。" in said
+    for words in withholding[:-1]:
+        assert words not in said, (words, said)
+    # With disclosure control: no internal-use line; the reasons are given.
+    text = run_cli("report", src).stdout
+    assert "未做数据保密处理" not in text and "数字创意产业企业数较少" in text
+    assert "虽企业数不少" in text and "为对单个企业资料保密" in text

@@ -282,3 +282,47 @@ def test_falling_output_lowers_the_growth(tmp_path):
     text = run_cli("report", src).stdout
     assert re.search(r"战新产业拉低全市规模以上工业总产值增速\d+\.\d个百分点", text), text
     assert "下拉" not in text
+
+
+def _sectors_sentence(text: str) -> str:
+    return re.search(r"分产业看，[^。]*。", text).group(0)
+
+
+def test_profit_growth_compared_only_between_two_rates(tmp_path):
+    """A category whose profit turned from gain to loss has no growth rate in the text ("由盈转亏"): it is
+    not compared in percentage points with SEI's ("由盈转亏，低于全市工业战新产业434.2个百分点"); nor is any
+    category when SEI's own profit turned to loss. Two rates printed as rates are compared."""
+    def rows(material, energy):  # profit (本期, 上年同期) of each of 3 enterprises per category, 千元
+        out = []
+        for key, category, (cur, ly) in (("A", "新材料", material), ("B", "新能源", energy), ("C", "", (500, 500))):
+            out += [[f"{key}{i}", f"{category or '其他'}{i}", category, 100000, 90000, 90000, cur, ly, 100000, 90000]
+                    for i in range(3)]
+        return out
+
+    text = _sectors_sentence(text_for(tmp_path, rows(material=(-100, 1000), energy=(3000, 1000))))
+    assert "新材料产业营业收入利润率为-0.10%，低于全市平均水平，利润总额由盈转亏；" in text, text
+    assert "利润总额同比增长2.00倍，高于全市工业战新产业155.0个百分点" in text, text   # SEI: 8 700 against 6 000
+    assert text.count("全市工业战新产业") == 1, text
+    # SEI itself turned to loss: no category's rate is compared with it.
+    whole = text_for(tmp_path, rows(material=(-3000, 1000), energy=(1100, 1000)))
+    assert "亏损0.06亿元，由盈转亏。" in whole, whole.split("## 二")[0]
+    text = _sectors_sentence(whole)
+    assert "新能源产业营业收入利润率为1.10%，高于全市平均水平，利润总额同比增长10.0%。" in text, text
+    assert "全市工业战新产业" not in text and "个百分点" not in text, text
+
+
+def test_a_category_of_no_size_is_not_among_the_leading(tmp_path):
+    """从产业结构看 names the leading categories: one whose size is 0.00亿元 (0.0%, "不足一成") is not one of
+    them, while its other figures are still described."""
+    rows = [[f"A{i}", f"甲{i}", "新材料", 100000, 90000, 90000, 3000, 2500, 250000, 200000] for i in range(3)]
+    rows += [[f"B{i}", f"乙{i}", "新能源", 100000, 90000, 90000, 3000, 2500, 0, 0] for i in range(3)]
+    rows += [[f"C{i}", f"丙{i}", "", 100000, 90000, 90000, 3000, 2500, 90000, 100000] for i in range(3)]
+    text = text_for(tmp_path, rows)
+    structure = re.search(r"从产业结构看，[^。]*。", text).group(0)
+    assert structure == "从产业结构看，新材料产业工业总产值7.50亿元，占战新产业的100.0%（全部），" \
+                        "是全市工业战新产业占比最高的产业。", structure
+    assert "新能源产业工业总产值0.00亿元" not in text and "0.0%（不足一成）" not in text
+    assert "新能源产业营业收入利润率为3.00%" in text
+    # Nor among the leading categories whose structure 四、产业结构 describes.
+    conduct = text.split("## 四、产业结构")[1].split("##")[0]
+    assert "新材料产业赫芬达尔" in conduct and "新能源产业" not in conduct, conduct

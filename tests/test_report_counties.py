@@ -148,3 +148,30 @@ def test_a_county_without_last_year_keeps_its_share(tmp_path):
     assert "按现价计算" not in para and "同比" not in para
     assert re.search(r"分县区看，甲县战新产业实现工业增加值[\d.]+亿元，占本县区规模以上工业的[\d.]+%；乙区战新产业实现"
                      r"工业增加值[\d.]+亿元，占本县区规模以上工业的[\d.]+%。", para), para
+
+
+def test_every_county_blank_is_said_on_its_own(tmp_path):
+    """Every enterprise without a 县(区): no county is described, so nothing is "above" to be left out of —
+    the sentence says that no county can be described, with the count of enterprises."""
+    spec = [(county and "", cat, n, revenue, ratio) for county, cat, n, revenue, ratio in SPEC]
+    src = write_csv(tmp_path / "2022年1-12月.csv", [HEAD, *rows(spec)])
+    proc = run_cli("report", src, "--by", "county")
+    assert proc.returncode == 0, proc.stderr
+    total = sum(n for _, _, n, _, _ in spec)
+    para = county_paragraph(proc.stdout)
+    assert para == f"全部{total}家企业的县(区)均为空，无法分县区描述战新产业情况。", para
+    assert "另有" not in proc.stdout and "以上分县区" not in proc.stdout
+
+
+def test_blank_counties_withheld_without_their_count(tmp_path):
+    """未分县区 withheld (3 enterprises under --threshold 4): its count is not given, and the sentence still
+    reads ("另有部分企业…", never "另有企业…"); with it published the count is there."""
+    src = write_csv(tmp_path / "2022年1-12月.csv", [HEAD, *rows()])
+    assert indicators(src)[("county:未分县区", "revenue")]["withheld"] is False
+    para = county_paragraph(run_cli("report", src, "--by", "county").stdout)
+    assert para.endswith("另有3家企业的县(区)为空，单列为“未分县区”，未计入以上分县区情况。"), para
+    proc = run_cli("report", src, "--by", "county", "--threshold", "4")
+    assert proc.returncode == 0, proc.stderr
+    para = county_paragraph(proc.stdout)
+    assert para.endswith("另有部分企业的县(区)为空，单列为“未分县区”，未计入以上分县区情况。"), para
+    assert "另有企业" not in para

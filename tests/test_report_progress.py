@@ -71,6 +71,88 @@ def test_parts_state_fallback_and_nothing_to_say():
     assert progress_clause("设备安装中", "已建成") == "正在进行设备安装"
 
 
+# Whole 形象进度 texts as offices write them (several parts; "、", spaces, line breaks, list numbers, placeholders)
+# and the clause each must give after the item's name.
+WHOLE_TEXTS = [
+    # "、" separates parts that each say their aspect; one that does not shares the next one's
+    ("设备基础施工中、钢结构吊装", "正在进行设备基础施工和钢结构吊装"),
+    ("设备基础施工中、钢结构吊装中", "正在进行设备基础施工和钢结构吊装"),
+    ("钢结构安装完成、屋面施工", "已完成钢结构安装，正在进行屋面施工"),
+    ("钢结构安装完成、屋面施工中", "已完成钢结构安装，正在进行屋面施工"),
+    ("设备安装、调试中", "正在进行设备安装、调试"), ("土建、安装完成", "已完成土建、安装"),
+    ("厂房、办公楼封顶", "厂房、办公楼已封顶"), ("1、2号炉施工中", "正在进行1、2号炉施工"),
+    # ... and an aspect written first governs the list after it
+    ("已完成立项、环评、能评", "已完成立项、环评、能评"), ("完成土建、设备安装", "已完成土建、设备安装"),
+    ("尚未完成环评、能评", "尚未完成环评、能评"), ("办理环评、安评", "正在办理环评、安评"),
+    ("已完成土建、设备安装中", "已完成土建，正在进行设备安装"), ("主体已完工、内部装修", "主体已完工，正在进行内部装修"),
+    ("土建施工、已完成设备招标", "正在进行土建施工，已完成设备招标"), ("未开工、手续办理中", "未开工，正在办理手续"),
+    # spaces and line breaks between parts; Latin words keep their space
+    ("土建施工中 设备采购", "正在进行土建施工和设备采购"), ("土建施工中\n设备采购中", "正在进行土建施工和设备采购"),
+    ("主体完工  内部装修", "主体已完工，正在进行内部装修"), ("Equipment installation", "Equipment installation"),
+    # an adverb stays after 已 (or 均 before it)
+    ("土建工程基本完工", "土建工程已基本完工"), ("土建基本完成", "土建已基本完成"), ("主体工程全部竣工", "主体工程已全部竣工"),
+    ("基本建成", "已基本建成"), ("各车间均完工", "各车间均已完工"), ("土建工程基本已完工", "土建工程基本已完工"),
+    # a verb of its own takes 正在 directly, never 正在进行办理
+    ("办理施工许可证中", "正在办理施工许可证"), ("正在进行办理施工许可证", "正在办理施工许可证"),
+    ("开展设备安装", "正在开展设备安装"), ("推进设备安装中", "正在推进设备安装"),
+    # placeholders say nothing: the state speaks
+    ("/", "在建"), ("／", "在建"), ("—", "在建"), ("——", "在建"), ("-", "在建"), ("无", "在建"), ("暂无", "在建"),
+    ("N/A", "在建"), ("土建完成，/", "已完成土建"),
+    # list numbers dropped, each item said
+    ("1.土建完成，2.设备安装中", "已完成土建，正在进行设备安装"), ("1.土建完成；2.设备安装中", "已完成土建，正在进行设备安装"),
+    ("1、土建完成 2、设备安装中", "已完成土建，正在进行设备安装"), ("（1）土建完成（2）设备安装中", "已完成土建，正在进行设备安装"),
+    ("①土建完成②设备安装中", "已完成土建，正在进行设备安装"), ("一、土建完成；二、设备安装中", "已完成土建，正在进行设备安装"),
+    ("1)主体完工 2)设备调试", "主体已完工，正在进行设备调试"),
+    # neighbours that begin alike say it once
+    ("土建施工中，设备采购中", "正在进行土建施工和设备采购"),
+    ("正在进行土建施工，正在进行设备采购", "正在进行土建施工和设备采购"),
+    ("土建施工中，设备采购中，管网铺设中", "正在进行土建施工、设备采购和管网铺设"),
+    ("土建完成，设备招标完成，厂房施工中", "已完成土建和设备招标，正在进行厂房施工"),
+    ("基础施工完成，完成投资的75%", "已完成基础施工，已完成投资的75%"),
+    ("设备安装中，已完成设备招标，设备调试中", "正在进行设备安装，已完成设备招标，正在进行设备调试"),
+    # labels, remarks and full stops
+    ("一期：已投产；二期：设备安装中", "一期已投产，二期正在进行设备安装"),
+    ("设备安装中(已完成60%)", "正在进行设备安装（已完成60%）"), ("主体结构完成.", "已完成主体结构"),
+    ("主体完工.设备安装中", "主体已完工，正在进行设备安装"), ("2023.6开工", "2023.6开工"),
+    ("停工、设备检修中", "停工，正在进行设备检修"), ("已完成：土建；正在：安装", "已完成土建，正在安装"),
+    ("（一）主体完工（二）设备调试中", "主体已完工，正在进行设备调试"),
+    # a number in a name is reframed, a date, share or amount never
+    ("1号厂房封顶，2号厂房基础施工", "1号厂房已封顶，正在进行2号厂房基础施工"),
+    ("年产5万吨生产线建设中", "正在进行年产5万吨生产线建设"), ("2023-06完工", "2023-06完工"), ("第3季度投产", "第3季度投产"),
+    ("投资2亿元建设中", "投资2亿元建设中"),
+]
+
+
+@pytest.mark.parametrize("text, expected", WHOLE_TEXTS)
+def test_whole_texts_split_into_parts_each_in_its_frame(text, expected):
+    assert progress_clause(text, "在建") == expected
+
+
+def test_the_ledgers_texts_in_the_report(tmp_path):
+    """The ledger's 形象进度 as written in real cells: each project and sub-project one finished clause, a
+    placeholder never printed ("投资完成率40.0%，/。")."""
+    texts = ["设备基础施工中、钢结构吊装", "/", "1.土建完成，2.设备安装中", "土建工程基本完工", "办理施工许可证中", "暂无"]
+    projects = [_project(f"测试项目{k}", 10000, 4000, text, "在建") for k, text in enumerate(texts)]
+    projects.append(_project("稀贵金属项目", 66000, 30000, "", "在建", pid="GS"))
+    projects.append(_project("无进度项目", 10000, 4000, "—", ""))
+    subs = [["GS", "火法冶炼系统", 20000, 15000, "在建", "土建施工中，设备采购中", D(2024, 6, 30)],
+            ["GS", "湿法车间", 3000, 1000, "在建", "钢结构安装完成、屋面施工", D(2024, 6, 30)],
+            ["GS", "精炼车间", 3000, 1000, "在建", "土建施工中 设备采购", D(2024, 6, 30)],
+            ["GS", "仓库", 3000, 1000, "", "-", D(2024, 6, 30)]]
+    proc = run_cli("report", "--ledger", write_ledger(tmp_path / "台账.xlsx", projects=projects, subs=subs))
+    assert proc.returncode == 0, proc.stderr
+    para = _projects_paragraph(proc.stdout)
+    rate = "总投资1.00亿元，累计完成投资0.40亿元，投资完成率40.0%，"
+    for k, words in enumerate(["正在进行设备基础施工和钢结构吊装", "在建", "已完成土建，正在进行设备安装",
+                               "土建工程已基本完工", "正在办理施工许可证", "在建"]):
+        assert f"测试项目{k}{rate}{words}。" in para, (k, para)
+    assert ("其中火法冶炼系统正在进行土建施工和设备采购；湿法车间已完成钢结构安装，正在进行屋面施工；"
+            "精炼车间正在进行土建施工和设备采购。") in para, para
+    assert "仓库" not in para and f"无进度项目{rate[:-1]}。" in para, para
+    for placeholder in ("，/", "，—", "，-", "暂无", "，无。"):
+        assert placeholder not in para, (placeholder, para)
+
+
 def _projects_paragraph(text: str) -> str:
     return text.split("## 三、工业投资项目进展")[1].split("##")[0].strip()
 

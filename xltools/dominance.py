@@ -122,12 +122,14 @@ def findings(results: Results, rule: Rule = DEFAULT, withheld: set[str] = frozen
 
 
 def notes(results: Results, rule: Rule | None, withheld: set[str], counties: bool = True, *,
-          exact: bool = False, options: bool = False) -> list[str]:
+          exact: bool = False, options: bool = False, suppressed: bool = True) -> list[str]:
     """What every output says about dominance, as one note: the scopes over the rule that are published,
     and what that means (without a rule in force: their figures are their largest enterprises', and how to
     withhold them; with one, only the totals it did not test can remain: published as the rule says).
     `exact`: the shares themselves (validate only: internal); `options`: name the command-line options
-    (terminal notes)."""
+    (terminal notes). Not `suppressed` (--no-suppress: nothing is withheld, scopes of one or two
+    enterprises included, and the output is for internal use): only what the figures are, never why or
+    how they would be withheld."""
     shown = rule or DEFAULT
     found = findings(results, shown, withheld, counties)
     if not found:
@@ -136,6 +138,9 @@ def notes(results: Results, rule: Rule | None, withheld: set[str], counties: boo
         what = f"支配性检查（{shown.words}）：" + "；".join(f.text(shown) for f in found)
     else:
         what = "支配性检查：" + "；".join(f.text(shown, exact=False) for f in found)
+    if not suppressed:
+        return [f"{what}，其数据实际上就是最大企业的数据。" if len(found) == 1 and not exact
+                else f"{what}。这些范围的数据实际上就是其最大企业的数据。"]
     if rule is None:
         how = (f"如需不公布，使用 {DEFAULT.option}（全市和战新合计也不公布时用 {Rule(DEFAULT.n, DEFAULT.k, True).option}）"
                if options else "对外公布前请按数据保密规定审核")

@@ -26,11 +26,14 @@ def new_enterprise_notes(results: Results, withheld: set[str] = frozenset(), thr
     """Per published scope whose growth rates the enterprises without 上年同期 move by 0.1 point or more.
     Figures (their share of revenue, the rates without them) only for 全市 and 战新, and only while the new
     enterprises of each, and those of 全市 outside 战新, are at least the disclosure threshold: otherwise
-    one note minus another would give a few enterprises' own revenue. Elsewhere the count alone."""
+    one note minus another would give a few enterprises' own revenue. Elsewhere the count alone.
+    `threshold` 0: no disclosure control (--no-suppress): the figures of every scope."""
     out = []
     counts = {k: results.new[k].count if k in results.new else 0 for k in (ALL, SEI)}
     rest = counts[ALL] - counts[SEI]
     with_figures = {k for k in (ALL, SEI) if counts[k] >= threshold and (rest == 0 or rest >= threshold)}
+    if threshold <= 0:  # no disclosure control (--no-suppress): every scope's figures, nothing kept back
+        with_figures = {s.scope for s in results.scopes}
     for s in results.scopes:
         new = results.new.get(s.scope)
         if new is None or s.scope in withheld or (not counties and s.scope.startswith("county:")):
@@ -72,9 +75,10 @@ def publication_notes(results: Results, disclosure, official=None, counties: boo
             labels = {s.scope: s.label for s in results.scopes}
             out.append(official.note({s: labels[s] for s in shown if s in labels and s not in hidden
                                       and results.sums_of(s).enterprises > 0}))
-    rule = disclosure.rule if disclosure is not None and disclosure.enabled else None
-    withheld = disclosure.withheld if disclosure is not None and disclosure.enabled else set()
-    out += dominance.notes(results, rule, withheld, counties, exact=exact, options=options)
-    threshold = disclosure.threshold if disclosure is not None else 3
+    suppressed = disclosure is None or disclosure.enabled
+    rule = disclosure.rule if suppressed and disclosure is not None else None
+    withheld = disclosure.withheld if suppressed and disclosure is not None else set()
+    out += dominance.notes(results, rule, withheld, counties, exact=exact, options=options, suppressed=suppressed)
+    threshold = (disclosure.threshold if disclosure is not None else 3) if suppressed else 0
     out += new_enterprise_notes(results, withheld, threshold, counties)
     return [sentence(n) for n in out]

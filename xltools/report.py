@@ -177,6 +177,7 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
               and _above_withheld(results, size, leader_value, published, withheld))
     ctx = {
         "when": when(results), "city": city, "all_label": ALL_LABEL, "sei_label": SEI_LABEL,
+        "suppressed": disclosure.enabled,  # False (--no-suppress): the report says it is for internal use
         "sei": Scope(results, SEI, sei_hidden, disclosure), "all": Scope(results, ALL, hidden(ALL), disclosure),
         "gap": Gaps(results, SEI, ALL, sei_hidden, disclosure), "profit_words": "" if sei_hidden else _profit_words(results, SEI),
         "sectors": sectors, "structure": structure, "profit_leaders": profit_leaders, "withheld": withheld,
