@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from helpers import run_cli
-from test_tracker import P1, P2, TOTALS, overview_rows, write_ledger
+from test_tracker import P1, P2, P4, TOTALS, overview_rows, write_ledger
 from workbook_reading import formula_cells, same, values
 
 from xltools import ledger as ledger_module
@@ -81,20 +81,23 @@ BLANKS = ["", None, "-", "—", "/"]
 @pytest.mark.parametrize("blank", BLANKS)
 def test_a_blank_done_total_is_unknown_everywhere(tmp_path, blank, libreoffice):
     p1 = P1[:10] + [blank] + P1[11:]                      # 累计完成投资 blank, 本年完成 3000
+    p4 = P4[:5] + [blank] + P4[6:]                        # 总投资 blank
     subs = [["P1", "一期", 6000, blank, "在建", "施工中", D(2023, 9, 30)]]
-    src = write_ledger(tmp_path / "台账.xlsx", projects=(p1, P2), subs=subs)
+    src = write_ledger(tmp_path / "台账.xlsx", projects=(p1, P2, p4), subs=subs)
     ledger = read_ledger(src)
     assert ledger.projects[0].done_total is None and ledger.subprojects[0].done_total is None
     assert ledger.projects[1].done_total == 0                # stated 0 stays 0
     # validate: said blank, and no "本年完成 3000 万元高于累计完成投资 0 万元".
     said = run_cli("validate", src).stdout
     assert "累计完成投资为空（按未知处理，不计为0，完成率不计算）：甲项目" in said and "子项“一期”" in said
-    assert "高于累计完成投资" not in said
+    assert "高于累计完成投资" not in said and "总投资为空（按未知处理，不计为0，完成率不计算）：丁项目" in said
     # The tracker: a blank cell, the rate and deviation —, no flag; LibreOffice agrees.
     out = tmp_path / "进度.xlsx"
     assert run_cli("tracker", src, "-o", out, "--as-of", "2023-07-02").returncode == 0
     row = overview_rows(out)["甲项目"]
     assert row[9] in (None, "") and row[10] == "—" and row[15] == "—" and row[16] in (None, "")
+    row = overview_rows(out)["丁项目"]
+    assert row[8] in (None, "") and row[9] == 0.07 and row[10] == "—" and row[15] == "—" and row[16] in (None, "")
     cells = formula_cells(out)
     recalculated = formula_cells(libreoffice.recalculated(out, tmp_path / "lo"))
     assert [(k, v[1], recalculated[k][1]) for k, v in cells.items() if not same(v[1], recalculated[k][1])] == []

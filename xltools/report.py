@@ -10,6 +10,7 @@ usual official-document look (title, 黑体 headings, 仿宋 body, first-line in
 """
 from __future__ import annotations
 
+import functools
 import math
 import os
 
@@ -27,13 +28,18 @@ SEI_LABEL = "全市工业战新产业"
 STRUCTURE_WORDS = {"value_added": "增加值", "output_value": "工业总产值", "revenue": "营业收入"}
 
 
+@functools.cache
+def _registry() -> frozenset[str]:
+    from .indicators import indicators
+
+    return frozenset(i.id for i in indicators())
+
+
 def _known(iid: str) -> None:
     """An indicator the registry defines (its figure may still be missing: then it is empty, and its clause
     is dropped); anything else is a misspelt name in a template: AttributeError, which Jinja2's
     StrictUndefined turns into an error naming it, never a silent "—"."""
-    from .indicators import indicators
-
-    if iid.startswith("_") or iid not in {i.id for i in indicators()}:
+    if iid.startswith("_") or iid not in _registry():
         raise AttributeError(iid)
 
 
@@ -385,7 +391,7 @@ def render(results: Results, disclosure: Disclosure, ledger=None, *, city: str =
     ctx = context(results, disclosure, ledger, city, official, counties)
     try:
         text = environment(templates).get_template(TEMPLATE).render(**ctx)
-    except Exception as error:  # noqa: BLE001 - only a bureau's own template's errors become input errors
+    except Exception as error:  # only a bureau's own template's errors become input errors
         own = template_error(error, templates)
         if own is None:
             raise
@@ -418,7 +424,6 @@ def template_error(error: Exception, templates: str | None):
     import jinja2
 
     from .errors import InputError, Issue
-    from .indicators import indicators
 
     if not templates:
         return None
@@ -443,11 +448,13 @@ def template_error(error: Exception, templates: str | None):
         found = re.search(r"has no attribute '([^']+)'|'([^']+)' is undefined", str(error))
         if isinstance(error, jinja2.UndefinedError) and found:
             name = found[1] or found[2]
-            close = difflib.get_close_matches(name, [i.id for i in indicators()], n=1)
+            close = difflib.get_close_matches(name, sorted(_registry()), n=1)
             hint = f"，是否应为 {close[0]}" if close else ""
             what = f"模板中的“{name}”既不是指标也不是模板变量{hint}（指标名见 docs/indicators.md）"
+        elif isinstance(error, TypeError):
+            what = f"过滤器或函数的参数不对（{error}）"
         else:
-            what = f"模板出错（{type(error).__name__}：{error}）"
+            what = f"模板运行出错（{type(error).__name__}：{error}）"
     try:
         with open(path, encoding="utf-8") as fh:
             source = fh.read().splitlines()[line - 1].strip()
