@@ -133,7 +133,8 @@ def test_blank_or_zero_total_in_the_reports_context(tmp_path):
     ("年产10万吨\n再生铝项目", "", "年产10万吨再生铝项目"), ("年产10万吨\r\n再生铝项目", "", "年产10万吨再生铝项目"),
     ("甲\t乙  项目", "", "甲乙项目"), ("LNG\n储罐", "", "LNG储罐"), ("ABC\nDEF", "", "ABC DEF"),
     ("土建施工中\n设备采购中", "，", "土建施工中，设备采购中"), ("土建施工中   设备采购中", "，", "土建施工中，设备采购中"),
-    ("土建施工中；\n设备采购中", "，", "土建施工中；设备采购中"), ("  施工中 \n", "，", "施工中"), (" \n ", "，", None),
+    ("土建施工中；\n设备采购中", "，", "土建施工中；设备采购中"), ("土建施工中;\n设备采购中", "，", "土建施工中;设备采购中"),
+    ("+cmd|' /C calc'!A0", "", "+cmd|' /C calc'!A0"), ("ABC (China)\nCo.", "", "ABC (China) Co."), ("  施工中 \n", "，", "施工中"), (" \n ", "，", None),
 ])
 def test_one_line(text, separator, expected):
     assert ledger_module.one_line(text, separator) == expected

@@ -223,23 +223,23 @@ def normalise_state(text: str | None) -> str | None:
 def one_line(text: str | None, separator: str = "") -> str | None:
     """A ledger text on one line: a line break, tab or run of spaces next to a Chinese character becomes
     `separator` ("" inside a name: “年产10万吨⏎再生铝项目” is one name; "，" inside 形象进度: two parts),
-    or nothing beside a punctuation mark; between Latin letters or digits, one space."""
+    or nothing beside a punctuation mark; in Latin text (no Chinese character beside it), one space."""
     if text is None:
         return None
     s = text.strip()
 
     def joint(m: re.Match) -> str:
         before, after = s[m.start() - 1], s[m.end()]
-        if before in _PUNCTUATION or after in _PUNCTUATION:
-            return ""
-        return separator if _CJK.match(before) or _CJK.match(after) else " "
+        if not (_CJK.match(before) or _CJK.match(after)):
+            return " "  # Latin text, digits: one space
+        return "" if before in _PUNCTUATION or after in _PUNCTUATION else separator
 
     return _SPACES.sub(joint, s) or None
 
 
 _SPACES = re.compile(r"\s+")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff]")
-_PUNCTUATION = set("，,；;。、：:（）()【】《》“”\"'")
+_PUNCTUATION = set("，,；;。、：:（）()【】《》“”")
 
 
 # ---------------------------------------------------------------- sheets
