@@ -318,6 +318,15 @@ def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days
         sys.exit(2)
 
 
+def _city(value: str) -> str:
+    from .report import city_name
+
+    try:
+        return city_name(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 @main.command(context_settings=CONTEXT)
 @input_argument
 @read_options
@@ -326,7 +335,8 @@ def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days
               help="重点项目台账：写出“工业投资项目进展”一段。")
 @click.option("-o", "--output", metavar="OUT", type=OutputFile(".docx", ".md"),
               help="输出 .docx（公文格式）或 .md；不给时在终端显示 Markdown。")
-@click.option("--city", metavar="地区", default="全市", show_default=True, help="文中的地区称谓，如 金昌市。")
+@click.option("--city", metavar="地区", default="全市", show_default=True, callback=lambda ctx, param, value:
+              _city(value), help="文中的地区称谓，如 金昌市。")
 @click.option("--templates", metavar="DIR", type=click.Path(file_okay=False, exists=True),
               help="自己改写的模板所在文件夹（含 report.md.j2）；默认用随包附带的模板。")
 @disclosure_options("不做数据保密处理（仅供内部使用）。",

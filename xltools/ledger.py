@@ -31,11 +31,20 @@ from .values import clean_text, to_numbers
 LEVELS = ["省列重大", "市列重点", "其他"]
 LEVEL_LABELS = {"省列重大": "省列重大项目", "市列重点": "市列重点项目", "其他": "其他项目"}
 STATES = ["前期", "在建", "已建成", "停缓建"]
-_STATE_WORDS = [("停缓建", "停缓建"), ("停建", "停缓建"), ("缓建", "停缓建"), ("暂停", "停缓建"),
-                ("已建成", "已建成"), ("建成", "已建成"), ("竣工", "已建成"), ("投产", "已建成"), ("完工", "已建成"),
-                ("前期", "前期"), ("未开工", "前期"), ("拟建", "前期"), ("储备", "前期"),
-                ("在建", "在建"), ("施工", "在建"), ("续建", "在建"), ("新开工", "在建"), ("安装", "在建"),
-                ("调试", "在建"), ("建设中", "在建")]
+# The 状态 words (the longest first where one holds another) and what each says of the project. A word
+# after a negation or a plan in its clause (未投产, 尚未建成, 计划年底竣工, 待开工) says the opposite: a
+# completion not reached ("not finished"), a start not made ("前期").
+_SUSPENDED, _DONE, _STARTED, _NOT_STARTED, _NOT_FINISHED = "停缓建", "已建成", "在建", "前期", "not finished"
+_STATE_WORDS = {"停缓建": _SUSPENDED, "停建": _SUSPENDED, "缓建": _SUSPENDED, "暂停": _SUSPENDED,
+                "已建成": _DONE, "建成": _DONE, "竣工": _DONE, "投产": _DONE, "完工": _DONE,
+                "前期": _NOT_STARTED, "未开工": _NOT_STARTED, "拟建": _NOT_STARTED, "储备": _NOT_STARTED,
+                "在建": _STARTED, "施工": _STARTED, "续建": _STARTED, "新开工": _STARTED, "开工": _STARTED,
+                "安装": _STARTED, "调试": _STARTED, "建设中": _STARTED}
+_NEGATED = {_DONE: _NOT_FINISHED, _STARTED: _NOT_STARTED}
+_NEGATED_WORDS = {"安装": _NOT_FINISHED, "调试": _NOT_FINISHED}  # 设备未安装: started, the equipment not in
+NOT_YET = ("未", "没", "待", "计划", "预计", "拟", "力争")
+_STATE_RX = re.compile("|".join(sorted(_STATE_WORDS, key=len, reverse=True)))
+_CLAUSE_BREAK = re.compile(r"[，,；;。、]")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
@@ -48,7 +57,7 @@ class Project:
     level: str = "其他"
     sei_category: str | None = None
     nature: str | None = None
-    total: float | None = None     # 万元; None when the ledger leaves it blank (unknown, not 0)
+    total: float | None = None     # 万元; None when the ledger leaves it blank (unknown, never 0)
     done_total: float | None = None
     plan_year: float | None = None
     done_year: float | None = None
@@ -56,6 +65,7 @@ class Project:
     planned_end: dt.date | None = None
     progress_text: str | None = None
     state: str | None = None
+    state_text: str | None = None   # the 状态 cell as written (on one line), e.g. 未投产 for 在建
 
 
 @dataclass
@@ -69,6 +79,7 @@ class SubProject:
     progress_text: str | None = None
     planned_end: dt.date | None = None
     project: int | None = None      # index into Ledger.projects; None when the reference is unknown
+    state_text: str | None = None
 
 
 @dataclass
@@ -181,13 +192,54 @@ def normalise_level(text: str | None) -> str:
 
 
 def normalise_state(text: str | None) -> str | None:
-    s = (text or "").strip()
+    """The state a 状态 text says, as a statistician reads it: each state word of the text, negated when a
+    negation or a plan comes before it in its clause ("未投产", "尚未建成", "已开工未投产", "计划年底竣工"):
+    停缓建 when it says so; 已建成 only when everything it says is finished; 前期 only when nothing it
+    says is started; else 在建 (started and not finished, or parts of both). ValueError when no word
+    is found, or a word is negated that has no opposite ("未暂停")."""
+    s = re.sub(r"\s+", "", text or "")
     if not s:
         return None
-    for word, state in _STATE_WORDS:
-        if word in s:
-            return state
-    raise ValueError(s)
+    said = set()
+    for m in _STATE_RX.finditer(s):
+        meaning = _STATE_WORDS[m.group()]
+        clause = _CLAUSE_BREAK.split(s[:m.start()])[-1]
+        if any(word in clause for word in NOT_YET) and meaning != _NOT_STARTED:
+            if meaning not in _NEGATED:
+                raise ValueError(text)
+            meaning = _NEGATED_WORDS.get(m.group(), _NEGATED[meaning])
+        said.add(meaning)
+    if not said:
+        raise ValueError(text)
+    if _SUSPENDED in said:
+        return "停缓建"
+    if said == {_DONE}:
+        return "已建成"
+    if said <= {_NOT_STARTED, _NOT_FINISHED} and _NOT_STARTED in said:
+        return "前期"
+    return "在建"
+
+
+def one_line(text: str | None, separator: str = "") -> str | None:
+    """A ledger text on one line: a line break, tab or run of spaces next to a Chinese character becomes
+    `separator` ("" inside a name: “年产10万吨⏎再生铝项目” is one name; "，" inside 形象进度: two parts),
+    or nothing beside a punctuation mark; in Latin text (no Chinese character beside it), one space."""
+    if text is None:
+        return None
+    s = text.strip()
+
+    def joint(m: re.Match) -> str:
+        before, after = s[m.start() - 1], s[m.end()]
+        if not (_CJK.match(before) or _CJK.match(after)):
+            return " "  # Latin text, digits: one space
+        return "" if before in _PUNCTUATION or after in _PUNCTUATION else separator
+
+    return _SPACES.sub(joint, s) or None
+
+
+_SPACES = re.compile(r"\s+")
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff]")
+_PUNCTUATION = set("，,；;。、：:（）()【】《》“”")
 
 
 # ---------------------------------------------------------------- sheets
@@ -242,31 +294,35 @@ class _Cells:
         self.money = {}
         for key, info in layout.columns.items():
             if info.spec.kind == "money":
-                values, _, bad = to_numbers(texts[key])
+                values, blank, bad = to_numbers(texts[key])
                 factor = colmod.UNIT_FACTORS.get(info.unit or "万元", 10.0) / 10.0  # to 万元
-                self.money[key] = (values * factor, bad)
+                self.money[key] = (values * factor, blank, bad)
 
-    def text(self, key, i):
+    def raw(self, key, i):
         arr = self.texts.get(key)
         return None if arr is None else arr[i].as_py()
+
+    def text(self, key, i):
+        """The cell's text on one line (one_line): parts of 形象进度 joined by "，", anything else joined."""
+        return one_line(self.raw(key, i), "，" if key == "progress_text" else "")
 
     def _issue(self, key, i, message, value):
         info = self.layout.columns[key]
         self.issues.add(message, row=self.first_row + i, column=info.label, col_index=info.col, value=value,
                         sheet=self.layout.sheet)
 
-    def number(self, key, i, blank=0.0):
+    def number(self, key, i, blank=None):
+        """The cell's amount in 万元; `blank` (None: unknown, never 0) for an empty cell or a dash."""
         if key not in self.money:
             return blank
-        values, bad = self.money[key]
+        values, blanks, bad = self.money[key]
         if bad[i]:
-            self._issue(key, i, "不是数字", self.text(key, i))
+            self._issue(key, i, "不是数字", self.raw(key, i))
             return blank
-        raw = self.text(key, i)
-        return blank if raw is None and blank is None else float(values[i])
+        return blank if blanks[i] else float(values[i])
 
     def date(self, key, i, end=False):
-        raw = self.text(key, i)
+        raw = self.raw(key, i)
         try:
             return parse_date(raw, end=end)
         except (ValueError, OverflowError):
@@ -274,7 +330,7 @@ class _Cells:
             return None
 
     def category(self, key, i):
-        raw = self.text(key, i)
+        raw = self.raw(key, i)
         try:
             return normalise_category(raw)
         except UnknownCategory:
@@ -282,7 +338,7 @@ class _Cells:
             return None
 
     def state(self, key, i):
-        raw = self.text(key, i)
+        raw = self.raw(key, i)
         try:
             return normalise_state(raw)
         except ValueError:
@@ -310,7 +366,8 @@ def _read_projects(source, layout, issues) -> list[Project]:
             done_year=c.number("done_this_year", i, None) if "done_this_year" in texts else None,
             start=c.date("start_date", i) if "start_date" in texts else None,
             planned_end=c.date("planned_end", i, end=True) if "planned_end" in texts else None,
-            progress_text=c.text("progress_text", i), state=c.state("state", i) if "state" in texts else None))
+            progress_text=c.text("progress_text", i), state=c.state("state", i) if "state" in texts else None,
+            state_text=c.text("state", i)))
     return out
 
 
@@ -326,9 +383,9 @@ def _read_subprojects(source, layout, issues) -> list[SubProject]:
             issues.add("子项需要子项名称和所属项目（项目编号或项目名称）", row=first + i, sheet=layout.sheet)
             continue
         out.append(SubProject(
-            row=first + i, ref=ref, name=name, total=c.number("total_investment", i, None),
-            done_total=c.number("done_total", i, None), state=c.state("state", i) if "state" in texts else None,
-            progress_text=c.text("progress_text", i),
+            row=first + i, ref=ref, name=name, total=c.number("total_investment", i),
+            done_total=c.number("done_total", i), state=c.state("state", i) if "state" in texts else None,
+            state_text=c.text("state", i), progress_text=c.text("progress_text", i),
             planned_end=c.date("planned_end", i, end=True) if "planned_end" in texts else None))
     return out
 
@@ -432,7 +489,7 @@ def _link(ledger: Ledger) -> None:
 # ---------------------------------------------------------------- checks
 
 def _above(part: float | None, whole: float | None) -> bool:
-    """A part (累计, 子项合计) above a positive whole; a blank on either side is not compared."""
+    """A part (累计, 本年, 子项合计) above a positive whole; a blank on either side is not compared."""
     return part is not None and whole is not None and part > whole > 0
 
 
@@ -449,10 +506,9 @@ def checks(ledger: Ledger) -> list[Issue]:
         if p.start and p.planned_end and p.start > p.planned_end:
             out.append(Issue(f"{p.name}：开工日期 {p.start} 晚于计划竣工日期 {p.planned_end}", **where))
     for k, p in enumerate(ledger.projects):
-        subs = [s for s in ledger.subprojects if s.project == k]
-        subs_total = sum(s.total or 0.0 for s in subs)
-        if subs and _above(subs_total, p.total):
-            out.append(Issue(f"{p.name}：子项总投资合计 {subs_total:g} 万元超过项目总投资 {p.total:g} 万元",
+        subs = [s.total for s in ledger.subprojects if s.project == k and s.total is not None]
+        if subs and _above(sum(subs), p.total):
+            out.append(Issue(f"{p.name}：子项总投资合计 {sum(subs):g} 万元超过项目总投资 {p.total:g} 万元",
                              file=ledger.source, sheet=ps, row=p.row))
     for s in ledger.subprojects:
         where = dict(file=ledger.source, sheet=sp, row=s.row)

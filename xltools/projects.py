@@ -62,8 +62,8 @@ def growth(cur: float | None, ly: float | None) -> float | None:
 
 @dataclass
 class ProjectFigures:
-    total: float            # 亿元
-    done_total: float
+    total: float | None     # 亿元; None when the ledger leaves it blank
+    done_total: float | None
     plan_year: float | None
     done_year: float | None
     completion: float | None
@@ -119,7 +119,7 @@ def xl_time_progress(start: str, end: str, as_of: str) -> str:
 
 
 def xl_deviation(done: str, total: str, start: str, end: str, as_of: str) -> str:
-    return (f'=IF(OR({_no_progress(start, end)},{total}="",N({total})<=0),"—",'
+    return (f'=IF(OR({_no_progress(start, end)},{total}="",{done}="",N({total})<=0),"—",'
             f"ROUND(({done}/{total}*100)-({_xl_progress(start, end, as_of)}),1))")
 
 

@@ -10,6 +10,8 @@ usual official-document look (title, 黑体 headings, 仿宋 body, first-line in
 """
 from __future__ import annotations
 
+import functools
+import math
 import os
 
 from .disclosure import Disclosure
@@ -26,6 +28,21 @@ SEI_LABEL = "全市工业战新产业"
 STRUCTURE_WORDS = {"value_added": "增加值", "output_value": "工业总产值", "revenue": "营业收入"}
 
 
+@functools.cache
+def _registry() -> frozenset[str]:
+    from .indicators import indicators
+
+    return frozenset(i.id for i in indicators())
+
+
+def _known(iid: str) -> None:
+    """An indicator the registry defines (its figure may still be missing: then it is empty, and its clause
+    is dropped); anything else is a misspelt name in a template: AttributeError, which Jinja2's
+    StrictUndefined turns into an error naming it, never a silent "—"."""
+    if iid.startswith("_") or iid not in _registry():
+        raise AttributeError(iid)
+
+
 class Scope:
     """A scope's published figures by indicator id: `sei.profit_margin` -> Figure. A figure withheld on its
     own in a published scope (a loss amount of too few loss-makers, the largest enterprise's share…) is
@@ -36,7 +53,8 @@ class Scope:
         self._computed = {i.id for i in results.computed}
 
     def __getattr__(self, iid: str) -> Figure:
-        if iid.startswith("_") or self.withheld or iid not in self._computed or \
+        _known(iid)
+        if self.withheld or iid not in self._computed or \
                 (self._d is not None and self._d.is_figure_withheld(self._scope, iid)):
             return Figure(None, 0)
         res = self._r.get(self._scope, iid)
@@ -52,8 +70,9 @@ class Gaps:
         self._computed = {i.id for i in results.computed}
 
     def __getattr__(self, iid: str) -> Figure:
+        _known(iid)
         # A difference with a figure withheld on its own (either side) would give that figure back.
-        if iid.startswith("_") or self._hidden or iid not in self._computed or (self._d is not None and (
+        if self._hidden or iid not in self._computed or (self._d is not None and (
                 self._d.is_figure_withheld(self._s, iid) or self._d.is_figure_withheld(self._ref, iid))):
             return Figure(None, 0)
         d = self._r.diff(iid, self._s, self._ref)
@@ -68,6 +87,15 @@ def _profit_words(results: Results, scope: str) -> str:
     return profit_change(s.get("total_profit_cur"), s.get("total_profit_ly"), Figure(growth.value, growth.decimals))
 
 
+def city_name(text: str) -> str:
+    """The place as the text names it: without spaces (a space is never part of a Chinese place name, and
+    would stand in the text); ValueError when nothing is left (the text would start "实现营业收入…")."""
+    name = "".join(str(text).split())
+    if not name:
+        raise ValueError("地区称谓不能为空，如 金昌市；不给 --city 时写“全市”")
+    return name
+
+
 def when(results: Results) -> str:
     p = results.period
     return f"{p.year}年" if (p.start_month, p.end_month) == (1, 12) else p.label
@@ -77,20 +105,26 @@ def _figure(derived) -> Figure:
     return Figure(None, 1) if derived is None else Figure(derived.value, derived.decimals, derived.unit)
 
 
-def _combined_share(results: Results, indicator_id: str, names: list[str]) -> Figure:
-    """The named categories' part of the SEI total together, in % (1 decimal as every share)."""
+def _combined_share(results: Results, indicator_id: str, names: list[str], published: list[Figure]) -> Figure:
+    """The named categories' part of the SEI total together, in %, as the reader can add it up: the sum of
+    their published shares (two shares of 30.0% are 60%, never "59%以上" beside them, though the exact
+    59.94% would say so). "以上" is kept only where the exact part is above the whole percent too, so the
+    floor never claims more than the figures hold."""
     total = results.value(SEI, indicator_id)
     parts = [results.value(f"sector:{n}", indicator_id) for n in names]
-    if total is None or total <= 0 or any(p is None for p in parts):
+    if total is None or total <= 0 or any(p is None for p in parts) or not all(published):
         return Figure(None, 1)
-    return Figure(sum(parts) / total * 100, 1)
+    exact = sum(parts) / total * 100
+    added = round(sum(f.shown for f in published), 1)
+    whole = math.floor(added + 1e-9)
+    return Figure(added if exact >= whole else float(whole), 1)
 
 
 def _above_withheld(results: Results, iid: str, value: float | None, published: list[str],
-                    withheld: list[str]) -> bool:
-    """Whether `value` is at least every withheld category's, provably from published figures: the
-    withheld categories together (SEI minus the published ones, which anyone can subtract) hold no more.
-    Each withheld figure is checked too, so a negative one can never make the claim false."""
+                    withheld: list[str], strict: bool = False) -> bool:
+    """Whether `value` is at least (`strict`: more than) every withheld category's, provably from published
+    figures: the withheld categories together (SEI minus the published ones, which anyone can subtract)
+    hold no more. Each withheld figure is checked too, so a negative one can never make the claim false."""
     if not withheld:
         return True
     total = results.value(SEI, iid)
@@ -98,26 +132,42 @@ def _above_withheld(results: Results, iid: str, value: float | None, published: 
     if value is None or total is None or None in parts:
         return False
     hidden = [results.value(f"sector:{n}", iid) for n in withheld]
-    return value >= total - sum(parts) and all(h is not None and h <= value for h in hidden)
+    rest = total - sum(parts)
+    if strict:
+        return value > rest and all(h is not None and h < value for h in hidden)
+    return value >= rest and all(h is not None and h <= value for h in hidden)
+
+
+def ahead(ranked: list[dict], key: str, k: int = 1) -> bool:
+    """Whether the first `k` of `ranked` (largest first) are strictly ahead of the next one as published:
+    two categories shown with 25.0% each are level, and neither is "占比最高"."""
+    if len(ranked) <= k:
+        return True
+    last, following = ranked[k - 1][key], ranked[k][key]
+    return not following or (bool(last) and last.shown > following.shown)
 
 
 def _concentration(results: Results, sectors: list[dict], size: str, computed: set[str],
                    withheld: list[str]) -> dict | None:
     """"主要集中在A和B两大领域": the two or three leading categories that together (as published, each
     share rounded) hold more than half of SEI; None when the leader alone does, or three do not, or a
-    withheld category might be larger than the last one named."""
+    withheld category might be larger than the last one named, or the last one named is level with the
+    next (as published) — naming one of two equals would be arbitrary."""
     shares = [s["share"].shown for s in sectors[:3] if s["share"]]
     if not shares or shares[0] > 50:
         return None
     for k in (2, 3):
         if len(shares) >= k and sum(shares[:k]) > 50:
+            if not ahead(sectors, "share", k):
+                continue
             names = [s["name"] for s in sectors[:k]]
             if not _above_withheld(results, size, sectors[k - 1]["level"].value, [s["name"] for s in sectors],
                                    withheld):
                 return None
-            profit = _combined_share(results, "total_profit", names) if "total_profit" in computed else Figure(None, 1)
+            profit = (_combined_share(results, "total_profit", names, [s["profit_share"] for s in sectors[:k]])
+                      if "total_profit" in computed else Figure(None, 1))
             return {"names": names, "count": {2: "两大", 3: "三大"}[k], "who": {2: "两者", 3: "三者"}[k],
-                    "share": _combined_share(results, size, names),
+                    "share": _combined_share(results, size, names, [s["share"] for s in sectors[:k]]),
                     # A floor of a share only means something between 0 and 100 (others may lose money).
                     "profit_share": profit if profit and 0 < profit.shown <= 100 else Figure(None, 1)}
     return None
@@ -141,7 +191,7 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
     hidden = disclosure.is_withheld
     sei_hidden = hidden(SEI) or hidden(ALL)
     computed = {i.id for i in results.computed}
-    size = size_indicator(results)
+    size = report_size(results)
     sectors = []
     for name in category_names():
         scope = f"sector:{name}"
@@ -175,14 +225,18 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
     leader_value = structure[0]["level"].value if structure else None
     ranked = (bool(structure) and structure[0]["share"].shown > 0
               and _above_withheld(results, size, leader_value, published, withheld))
+    # A leader is strictly ahead as published: of the next category's displayed share, and of the withheld.
+    leads = ranked and ahead(structure, "share") and _above_withheld(results, size, leader_value, published,
+                                                                    withheld, strict=True)
     ctx = {
         "when": when(results), "city": city, "all_label": ALL_LABEL, "sei_label": SEI_LABEL,
         "suppressed": disclosure.enabled,  # False (--no-suppress): the report says it is for internal use
         "sei": Scope(results, SEI, sei_hidden, disclosure), "all": Scope(results, ALL, hidden(ALL), disclosure),
         "gap": Gaps(results, SEI, ALL, sei_hidden, disclosure), "profit_words": "" if sei_hidden else _profit_words(results, SEI),
         "sectors": sectors, "structure": structure, "profit_leaders": profit_leaders, "withheld": withheld,
-        "size_leader": structure[0] if ranked else None,
-        "profit_leader": profit_leaders[0] if ranked and not withheld and profit_leaders else None,
+        "size_leader": structure[0] if leads else None,
+        "profit_leader": profit_leaders[0] if leads and not withheld and profit_leaders
+        and ahead(profit_leaders, "profit_share") else None,
         "concentration": _concentration(results, sectors, size, computed, withheld) if ranked else None,
         "withheld_few": [n for n in withheld if reason[n] == "企业数较少"],
         "withheld_law": [n for n in withheld if reason[n] != "企业数较少"],
@@ -202,6 +256,17 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
         ctx.update(_investment(ledger))
     ctx["industry_structure"] = structure_context(results, disclosure, [s["name"] for s in structure])
     return ctx
+
+
+def report_size(results: Results) -> str:
+    """What the categories are weighed by in the prose: size_indicator's choice (value added, else output,
+    else revenue), passing over one whose SEI total is not positive (a 增加值 column of zeros weighs
+    nothing: its shares cannot be computed, and 从产业结构看 would vanish)."""
+    computed = {i.id for i in results.computed}
+    for iid in ("value_added", "output_value", "revenue"):
+        if iid in computed and (results.value(SEI, iid) or 0) > 0:
+            return iid
+    return size_indicator(results)
 
 
 SIZE_WORDS = {"value_added": "工业增加值", "output_value": "工业总产值", "revenue": "营业收入"}
@@ -278,8 +343,9 @@ def structure_context(results: Results, disclosure: Disclosure, leading: list[st
 
 
 def _investment(ledger) -> dict:
-    """The projects paragraph's figures. A blank 总投资 or 累计完成投资 is an empty Figure (its clause is
-    dropped), never 0; the city totals' growth and share are empty without the totals table."""
+    """The projects paragraph's figures. Given a ledger, `investment` is always there (its growth and share
+    empty without the city totals: the projects are still described); a blank 总投资 or 累计完成投资 is an
+    empty Figure (unknown, its clause dropped), never 0, and so is a rate without a positive 总投资."""
     from .progress_words import progress_clause
     from .projects import industrial_investment, rate, yi
 
@@ -317,12 +383,86 @@ def render(results: Results, disclosure: Disclosure, ledger=None, *, city: str =
            templates: str | None = None, official=None, counties: bool = False) -> str:
     """The analysis as Markdown: `# title`, `## 一、…` headings, one paragraph per block.
     `counties`: add the 分县区 paragraph (results computed by county)."""
-    text = environment(templates).get_template(TEMPLATE).render(**context(results, disclosure, ledger, city,
-                                                                          official, counties))
+    from .errors import InputError
+
+    try:
+        city = city_name(city)
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    ctx = context(results, disclosure, ledger, city, official, counties)
+    try:
+        text = environment(templates).get_template(TEMPLATE).render(**ctx)
+    except Exception as error:  # only a bureau's own template's errors become input errors
+        own = template_error(error, templates)
+        if own is None:
+            raise
+        raise own from None
     out = []
     for kind, line in blocks(text):
         out.append({"title": "# ", "heading": "## ", "paragraph": ""}[kind] + line)
     return "\n\n".join(out) + "\n"
+
+
+# Jinja2's syntax messages, in words a template's editor can act on.
+_SYNTAX = ((r"Unexpected end of template.*innermost block that needs to be closed is '(\w+)'",
+            lambda m: f"{{% {m[1]} %}} 没有对应的 {{% end{m[1]} %}}，模板就结束了"),
+           (r"Encountered unknown tag '(\w+)'.*looking for the following tags: '(\w+)'",
+            lambda m: f"遇到 {{% {m[1]} %}}，此处应为 {{% {m[2]} %}}"),
+           (r"Encountered unknown tag '(\w+)'", lambda m: f"不认识的标签 {{% {m[1]} %}}"),
+           (r"unexpected end of template", lambda m: "模板在 {{ 或 {% 未闭合处结束"),
+           (r"unexpected '(.+)'", lambda m: f"此处不应有“{m[1]}”"),
+           (r"expected token '(.+)', got '(.+)'", lambda m: f"此处应为“{m[1]}”，却是“{m[2]}”"))
+
+
+def template_error(error: Exception, templates: str | None):
+    """The InputError for an error in a bureau's own template (--templates): the file, the line, what is
+    wrong in Chinese (a syntax error, a name that is neither a figure nor a variable, a filter called
+    wrongly); None for an error elsewhere (the bundled template, the code: an internal error)."""
+    import difflib
+    import re
+    import traceback
+
+    import jinja2
+
+    from .errors import InputError, Issue
+
+    if not templates:
+        return None
+    folder = os.path.realpath(templates)
+
+    def own(path: str | None) -> bool:
+        return bool(path) and os.path.realpath(path).startswith(folder + os.sep)
+
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        if not own(error.filename):
+            return None
+        path, line = error.filename, error.lineno
+        said = next((say(m) for rx, say in _SYNTAX for m in [re.search(rx, error.message or "", re.DOTALL)] if m),
+                    f"语法错误（Jinja2：{error.message}）")
+        what = f"模板语法错误：{said}"
+    else:
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if own(f.filename)]
+        if not frames or not isinstance(error, (jinja2.TemplateError, TypeError, ValueError, ArithmeticError,
+                                                LookupError, AttributeError)):
+            return None
+        path, line = frames[-1].filename, frames[-1].lineno
+        found = re.search(r"has no attribute '([^']+)'|'([^']+)' is undefined", str(error))
+        if isinstance(error, jinja2.UndefinedError) and found:
+            name = found[1] or found[2]
+            close = difflib.get_close_matches(name, sorted(_registry()), n=1)
+            hint = f"，是否应为 {close[0]}" if close else ""
+            what = f"模板中的“{name}”既不是指标也不是模板变量{hint}（指标名见 docs/indicators.md）"
+        elif isinstance(error, TypeError):
+            what = f"过滤器或函数的参数不对（{error}）"
+        else:
+            what = f"模板运行出错（{type(error).__name__}：{error}）"
+    try:
+        with open(path, encoding="utf-8") as fh:
+            source = fh.read().splitlines()[line - 1].strip()
+    except (OSError, IndexError, UnicodeDecodeError):
+        source = ""
+    shown = f"；该行为：{source[:80]}" if source else ""
+    return InputError(Issue(f"{what}{shown}", file=path, row=line))
 
 
 def blocks(markdown: str) -> list[tuple[str, str]]:

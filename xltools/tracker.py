@@ -298,9 +298,37 @@ def render_validation(ledger: Ledger) -> str:
     lines = [f"{ledger.source}：项目台账，读取 " + "、".join(parts) + "，没有发现输入错误。"]
     levels = {lv: sum(1 for p in ledger.projects if p.level == lv) for lv in LEVELS}
     lines.append("项目级别：" + "、".join(f"{LEVEL_LABELS[k]} {v} 个" for k, v in levels.items() if v))
+    lines += state_lines(ledger) + blank_lines(ledger)
     if ledger.warnings:
         lines.append(f"需要核实（{len(ledger.warnings)} 处，不影响生成进度表）：")
         lines += [f"  ⚠ {w}" for w in ledger.warnings]
     else:
         lines.append("需要核实：无")
     return "\n".join(lines)
+
+
+def state_lines(ledger: Ledger) -> list[str]:
+    """The projects by state, and each 状态 wording read as a state it does not name ("未投产" → 在建),
+    so that the reading can be checked."""
+    counts = {s: sum(1 for p in ledger.projects if state_of(p) == s) for s in STATES + [NO_STATE]}
+    lines = ["建设状态：" + "、".join(f"{s} {n} 个" for s, n in counts.items() if n)]
+    read = {}
+    for item in [*ledger.projects, *ledger.subprojects]:
+        if item.state and item.state_text and item.state_text != item.state:
+            read.setdefault(item.state_text, item.state)
+    if read:
+        lines.append("状态按说法归类：" + "、".join(f"“{text}”→{state}" for text, state in read.items()))
+    return lines
+
+
+def blank_lines(ledger: Ledger) -> list[str]:
+    """Blank 总投资 / 累计完成投资 cells: unknown, not 0 (their rates are —, the report leaves them out)."""
+    lines = []
+    for attr, label in (("total", "总投资"), ("done_total", "累计完成投资")):
+        blank = [f"{p.name}（“{ledger.sheets['projects']}”第{p.row}行）" for p in ledger.projects
+                 if getattr(p, attr) is None]
+        blank += [f"子项“{s.name}”（“{ledger.sheets.get('subprojects')}”第{s.row}行）" for s in ledger.subprojects
+                  if getattr(s, attr) is None]
+        if blank:
+            lines.append(f"{label}为空（按未知处理，不计为0，完成率不计算）：" + "、".join(blank))
+    return lines

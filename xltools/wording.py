@@ -3,7 +3,7 @@
 增长/下降 for growth, "增长X倍" from 100% on; 提高/下降…个百分点 for changes of a ratio;
 同比增加/减少 for changes in 元 and 天; against a reference 高于/低于 (百分点, 元 — the seed writes
 "低于全市规模以上工业…元") and 多于/少于 (天); 持平 when the rounded change is zero; 扭亏为盈 /
-由盈转亏 / 减亏 / 增亏 when last year's profit was not positive; 以上 when a share is cut down
+由盈转亏 / 减亏 / 增亏 when last year's profit was negative (nothing on a base of 0); 以上 when a share is cut down
 for prose. RULES is the table of them (the README's report section prints it). Numbers are
 the published displays (rounding.display): the text never carries a figure the tables do not.
 
@@ -113,18 +113,21 @@ def pull(f: Figure, what: str) -> str:
 
 
 def profit_change(cur: float | None, ly: float | None, rate: Figure) -> str:
-    """Profit against last year: a growth rate when last year's profit was positive, else the words."""
+    """Profit against last year: a growth rate when last year's profit was positive, else the words for a
+    loss (扭亏为盈, 减亏, 增亏). A base of exactly 0 has no rate and no loss to speak of (often the
+    enterprises had no 上年同期 figures at all): nothing is said ("" drops the clause), as NBS writes no
+    rate on a zero base."""
     if cur is None or ly is None:
         return ""
     if ly > 0 and cur < 0:
         return "由盈转亏"
     if ly <= 0:
-        if cur > 0:
-            return "扭亏为盈"
         if cur == ly:
             return "与上年同期持平"
         if ly == 0:
-            return "由持平转亏" if cur < 0 else ""
+            return ""
+        if cur > 0:
+            return "扭亏为盈"
         return "减亏" if cur > ly else "增亏"
     return growth(rate)
 
@@ -198,7 +201,7 @@ def words(items: list[str], last: str = "和") -> str:
 # checks every row both ways): kind, unit, positive, negative, zero.
 RULES = (
     ("增速", "%", "同比增长13.9%（100%及以上：同比增长1.50倍）", "同比下降2.1%", "与上年同期持平"),
-    ("利润增速，上年同期不大于0", "", "扭亏为盈 / 减亏", "由盈转亏 / 增亏", "与上年同期持平"),
+    ("利润增速，上年同期亏损或本期转亏（上年同期为0时不写）", "", "扭亏为盈 / 减亏", "由盈转亏 / 增亏", "与上年同期持平"),
     ("比率的同比变化", "百分点", "同比提高0.6个百分点", "同比下降1.0个百分点", "与上年同期持平"),
     ("元、天的同比变化", "元、天", "同比增加0.35元", "同比减少2.0天", "与上年同期持平"),
     ("与参照范围比", "百分点", "高于全市规模以上工业0.90个百分点", "低于全市规模以上工业0.66个百分点",
