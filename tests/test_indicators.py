@@ -136,6 +136,22 @@ def test_closing_balances_only_when_no_opening(tmp_path):
     assert any("年初余额取自 dec.csv" in w for w in r.warnings)
 
 
+def test_opening_keeps_the_files_own_year_start_for_an_enterprise_it_lacks(tmp_path):
+    """The export has its own 年初 columns and --opening is given: an enterprise missing from last December's
+    export keeps the 年初 this file gives it, not its 期末 (a new-user test: its 期末 stood in, with no word)."""
+    path = write_csv(tmp_path / "full.csv", [HEAD, E1, E2, E3, E4])
+    last = write_csv(tmp_path / "dec.csv", [["统一社会信用代码", "单位名称", "营业收入", "营业成本", "利润总额",
+                                              "产成品存货", "应收账款", "资产总计"],
+                                             ["A1", "甲厂", 1, 1, 0, 80, 150, 1900], ["A3", "丙厂", 1, 1, 0, 320, 480, 7900],
+                                             ["A4", "丁厂", 1, 1, 0, 0, 0, 45]])
+    data = xltools.load(path, period="2022")
+    own = {b: data.table.numbers(f"{b}_boy").copy() for b in ("finished_goods", "receivables", "total_assets")}
+    r = xltools.compute(data, opening=xltools.load(last, period="2021"))
+    boy = data.table.numbers("total_assets_boy")
+    assert boy.tolist() == [1900, own["total_assets"][1], 7900, 45]  # A2 is not in dec.csv: its own 年初
+    assert any("未匹配的 1 家企业用本文件自己的年初数" in w for w in r.warnings)
+
+
 def test_missing_optional_columns_make_indicators_absent_with_one_warning(tmp_path):
     keep = [i for i, h in enumerate(HEAD) if "增加值" not in h and "用工" not in h]
     rows = [[e[i] for i in keep] for e in (E1, E2, E3, E4)]
@@ -204,6 +220,25 @@ def test_classification_by_industry_code_says_it_is_an_estimate(tmp_path):
     own.write_text("industry_code,sei_category\n3110,节能环保\n", encoding="utf-8")
     r = xltools.compute(xltools.load(path, period="2022"), sei_map=str(own))
     assert v(r, "sei", "enterprises") == 1 and v(r, "sector:节能环保产业", "enterprises") == 1
+
+
+def test_an_own_industry_map_as_excel_saves_it(tmp_path):
+    """A map written by Chinese Excel: GBK, codes with their section letter (C3110) — both failed (exit 1, and
+    0 enterprises classified with exit 0: found by a new-user test). A code twice with two categories, or not a
+    class code, is a located error."""
+    from xltools.errors import InputError
+
+    rows = [[c for h, c in zip(HEAD, e) if h != "战新产业类别"] for e in (E1, E2, E3, E4)]
+    path = write_csv(tmp_path / "codes.csv", [[h for h in HEAD if h != "战新产业类别"], *rows])
+    own = tmp_path / "map.csv"
+    own.write_bytes("industry_code,sei_category\nC3110,节能环保\n".encode("gb18030"))
+    r = xltools.compute(xltools.load(path, period="2022"), sei_map=str(own))
+    assert v(r, "sei", "enterprises") == 1 and v(r, "sector:节能环保产业", "enterprises") == 1
+    for body, words in (("3110,节能环保\n3110,生物\n", "已对应节能环保产业"), ("31,节能环保\n", "不是国民经济行业小类代码")):
+        own.write_text("industry_code,sei_category\n" + body, encoding="utf-8")
+        with pytest.raises(InputError) as exc:
+            xltools.compute(xltools.load(path, period="2022"), sei_map=str(own))
+        assert words in str(exc.value) and "map.csv" in str(exc.value)
 
 
 def test_cli_json_is_strict_and_complete(tmp_path):

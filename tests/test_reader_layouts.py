@@ -254,6 +254,44 @@ def test_sei_list_assigns_categories(tmp_path):
     assert any("1 家企业不在数据文件中" in n for n in data.notes)
 
 
+def _export_without_categories(tmp_path, *, codes=True):
+    rows = basic_rows()
+    for r in rows[2:]:
+        del r[4]
+        if not codes:
+            del r[0]
+    return write_xlsx(tmp_path / "nocat.xlsx", rows)
+
+
+def test_sei_list_rows_by_code_or_by_name_each_count(tmp_path):
+    """A list with both columns, some rows with a code only, some a name only (a new-user test: every row
+    without a code was dropped, silently — 19 of 38 enterprises counted). A lowercase code is the same code."""
+    lst = write_xlsx(tmp_path / "list.xlsx", [["统一社会信用代码", "单位名称", "战新产业类别"],
+                                              ["91620300000000001a", None, "新材料"],
+                                              [None, "乙公司", "节能环保"],
+                                              ["91620300000000009Z", "不在此表公司", "生物"]])
+    data = xltools.load(_export_without_categories(tmp_path), sei_list=lst)
+    assert col(data, "sei_category") == ["新材料产业", "节能环保产业", None]
+    assert any("匹配 2 家企业" in n for n in data.notes)
+    assert any("1 家企业不在数据文件中" in n and "91620300000000009Z" in n for n in data.notes)
+    # An export without codes: every row with a name is matched by name.
+    data = xltools.load(_export_without_categories(tmp_path, codes=False), sei_list=lst)
+    assert col(data, "sei_category") == [None, "节能环保产业", None]
+    assert any("2 家企业不在数据文件中" in n for n in data.notes)
+
+
+@pytest.mark.parametrize("rows, words", [
+    ([["91620300000000001A", "甲公司", "新材料"], ["91620300000000001A", None, "生物"]], "出现多次且类别不同"),
+    ([["91620300000000001A", None, "新材料"], [None, "甲公司", "生物"]], "都指向这家企业"),
+    ([[None, None, "新材料"]], "不知道是哪家企业"),
+])
+def test_sei_list_contradictions_stop(tmp_path, rows, words):
+    lst = write_xlsx(tmp_path / "list.xlsx", [["统一社会信用代码", "单位名称", "战新产业类别"], *rows])
+    with pytest.raises(InputError) as exc:
+        xltools.load(_export_without_categories(tmp_path), sei_list=lst)
+    assert words in str(exc.value)
+
+
 def test_unknown_columns_kept_aside(tmp_path):
     rows = [["单位名称", "主要业务活动", "营业收入", "营业成本", "利润总额", "研发费用"], ["甲厂", "冶炼", 1, 1, 0, 5]]
     data = xltools.load(write_xlsx(tmp_path / "unk.xlsx", rows), period="2022")
@@ -347,3 +385,28 @@ def test_years_that_are_not_two_consecutive_ones_are_not_guessed(tmp_path):
     with pytest.raises(InputError) as exc:
         xltools.load(write_xlsx(tmp_path / "y.xlsx", rows))
     assert "营业收入" in str(exc.value) and "不是相邻的两年" in str(exc.value)
+
+
+@pytest.mark.parametrize("cur, ly", [("本年营业收入", "2021年营业收入"), ("营业收入本期", "营业收入(2021年)"),
+                                     ("2022年营业收入(本期)", "2021年营业收入(上年同期)"),
+                                     ("营业收入(2022年)(本期)", "营业收入(2021年)(上年同期)")])
+def test_a_year_beside_a_marker(tmp_path, cur, ly):
+    """One year beside a 本期 column of the same indicator is its 上年同期 (it was taken as 本期 and dropped as a
+    duplicate: no growth rate); a year and a marker together are read by the marker, the year checked."""
+    rows = [["2022年1-12月规模以上工业企业主要经济指标"], ["统一社会信用代码", "单位详细名称", cur, ly, "利润总额"],
+            ["91620300000000001A", "甲公司", 1000, 900, 50], ["91620300000000002B", "乙公司", 2000, 1500, 80]]
+    data = xltools.load(write_xlsx(tmp_path / "y.xlsx", rows))
+    assert col(data, "revenue_cur") == [1000, 2000] and col(data, "revenue_ly") == [900, 1500]
+    with pytest.raises(InputError) as exc:
+        xltools.load(write_xlsx(tmp_path / "y.xlsx", rows), period="2023")
+    assert "[D列]" in str(exc.value) and "请核对表头或 --period" in str(exc.value)
+
+
+def test_a_period_option_that_the_title_contradicts_is_noted(tmp_path):
+    """--period 2022-10 on a file whose title says 2022年1-12月: the option wins (the statistician said so), and
+    the note says what the title said (it was silent: every day count changed with no word)."""
+    data = xltools.load(write_xlsx(tmp_path / "e.xlsx", basic_rows()), period="2022-10")
+    assert data.period.label == "2022年1-10月"
+    assert any("报告期按 --period 为2022年1-10月，标题写的是2022年1-12月" in n for n in data.notes)
+    data = xltools.load(write_xlsx(tmp_path / "e.xlsx", basic_rows()), period="2022")
+    assert not any("报告期按 --period" in n for n in data.notes)

@@ -9,7 +9,10 @@ strategic emerging (*), and every output says when it was used.
 from __future__ import annotations
 
 import csv
+import io
 import os
+import re
+import unicodedata
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -19,43 +22,69 @@ from .reader import BureauData
 from .sei import UnknownCategory, normalise_category
 
 
+def map_code(raw: str) -> str | None:
+    """A map's industry code as the export's codes are read (reader._industry_codes): `C3985`, `3985.0` and a
+    code that lost its leading 0 (`611`) are 4 digits; anything else is None."""
+    code = re.sub(r"\.0+$", "", re.sub(r"^[A-Za-z]\s*", "", unicodedata.normalize("NFKC", raw).strip()))
+    if re.fullmatch(r"\d{3}", code):
+        code = "0" + code
+    return code if re.fullmatch(r"\d{4}", code) else None
+
+
 def load_map(path: str | None = None) -> tuple[dict[str, str], set[str], str]:
     """{industry_code: category}, the partial codes, and the table's name."""
     if path is None:
         from importlib import resources
 
-        fh = resources.files("xltools.data").joinpath("sei_industry_map.csv").open(encoding="utf-8")
+        text = resources.files("xltools.data").joinpath("sei_industry_map.csv").read_text(encoding="utf-8")
         name = "随包附带的行业代码对照表"
     else:
         path = os.fspath(path)
         name = os.path.basename(path)
         try:
-            fh = open(path, encoding="utf-8-sig")
+            with open(path, "rb") as fh:
+                blob = fh.read()
         except OSError as exc:
             raise InputError(Issue(f"无法读取对照表：{exc.strerror}", file=name)) from None
+        try:
+            text = blob.decode("utf-8-sig")
+        except UnicodeDecodeError:  # saved by Chinese Excel or WPS
+            try:
+                text = blob.decode("gb18030")
+            except UnicodeDecodeError:
+                raise InputError(Issue("对照表不是 UTF-8 或 GBK 编码的 CSV 文件", file=name)) from None
     mapping: dict[str, str] = {}
     partial: set[str] = set()
-    with fh:
-        reader = csv.DictReader(fh)
-        fields = set(reader.fieldnames or [])
-        if not {"industry_code", "sei_category"} <= fields:
-            raise InputError(Issue("对照表需要 industry_code 和 sei_category 两列（可选 partial 列，部分属于时填 *）",
-                                   file=name))
-        issues = []
-        for line, row in enumerate(reader, start=2):
-            code = (row.get("industry_code") or "").strip()
-            try:
-                cat = normalise_category(row.get("sei_category"))
-            except UnknownCategory:
-                issues.append(Issue("不是战略性新兴产业类别", file=name, row=line, column="sei_category",
-                                    value=row.get("sei_category"), has_value=True))
+    lines: dict[str, int] = {}
+    reader = csv.DictReader(io.StringIO(text))
+    fields = set(reader.fieldnames or [])
+    if not {"industry_code", "sei_category"} <= fields:
+        raise InputError(Issue("对照表需要 industry_code 和 sei_category 两列（可选 partial 列，部分属于时填 *）",
+                               file=name))
+    issues = []
+    for line, row in enumerate(reader, start=2):
+        raw = (row.get("industry_code") or "").strip()
+        code = map_code(raw)
+        try:
+            cat = normalise_category(row.get("sei_category"))
+        except UnknownCategory:
+            issues.append(Issue("不是战略性新兴产业类别", file=name, row=line, column="sei_category",
+                                value=row.get("sei_category"), has_value=True))
+            continue
+        if raw and code is None:
+            issues.append(Issue("不是国民经济行业小类代码（应为4位数字，如 3985 或 C3985）", file=name, row=line,
+                                column="industry_code", value=raw, has_value=True))
+            continue
+        if code and cat:
+            if code in mapping and mapping[code] != cat:
+                issues.append(Issue(f"行业代码 {code} 在第{lines[code]}行已对应{mapping[code]}，这里又对应{cat}",
+                                    file=name, row=line, column="industry_code", value=raw, has_value=True))
                 continue
-            if code and cat:
-                mapping[code] = cat
-                if (row.get("partial") or "").strip():
-                    partial.add(code)
-        if issues:
-            raise InputError(issues)
+            mapping[code], lines[code] = cat, lines.get(code, line)
+            if (row.get("partial") or "").strip():
+                partial.add(code)
+    if issues:
+        raise InputError(issues)
     return mapping, partial, name
 
 

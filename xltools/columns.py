@@ -118,6 +118,7 @@ _END: re.Pattern | None = None
 _YEAR_MARK = r"((?:19|20)\d\d)年度?(?:(\d{1,2})-(\d{1,2})月|(\d{1,2})月)?"
 _YEAR_START = re.compile(rf"^\(?{_YEAR_MARK}\)?[{re.escape(_STRIP)}]*")
 _YEAR_END = re.compile(rf"[{re.escape(_STRIP)}]*\(?{_YEAR_MARK}\)?$")
+_YEAR_ANYWHERE = re.compile(_YEAR_MARK)
 
 
 def _year_tag(m: re.Match) -> str:
@@ -167,12 +168,22 @@ def split_header(text: object) -> tuple[str, str | None, str | None]:
     for rx in (_YEAR_END, _YEAR_START):  # a year first: 营业收入2021年1-10月 is not 营业收入2021年 of 1-10月
         m = rx.search(s)
         if m and m.group(0) != s:
-            return (s[:m.start()] + s[m.end():]).strip(_STRIP), _year_tag(m), unit
+            rest, tag = s[:m.start()] + s[m.end():], _year_tag(m)
+            for marker in (_END, _START):  # 2022年营业收入(本期): the marker says which; the year is checked
+                n = marker.search(rest)
+                if n and n.group(0) != rest:
+                    return (rest[:n.start()] + rest[n.end():]).strip(_STRIP), marker_period(n.group(1) or n.group(2)), unit
+            return rest.strip(_STRIP), tag, unit
     for rx in (_END, _START):
         m = rx.search(s)
         if m and m.group(0) != s:
             period = marker_period(m.group(1) or m.group(2))
             s = s[:m.start()] + s[m.end():]
+            for year in (_YEAR_END, _YEAR_START):  # 营业收入(2021年)(上年同期): the year is checked, not kept
+                y = year.search(s)
+                if y and y.group(0) != s:
+                    s = s[:y.start()] + s[y.end():]
+                    break
             break
     return s.strip(_STRIP), period, unit
 
@@ -275,19 +286,28 @@ def _years_to_periods(found: dict[int, HeaderMatch]) -> tuple[dict[int, HeaderMa
                 [f"表头中的年份（{'、'.join(f'{y}年' for y in years)}）不是相邻的两年，无法确定哪一年是本期，"
                  "这些列未使用"])
     current = years[-1]
+    if len(years) == 1:
+        # One year beside columns of the same indicators that say 本期 (本年营业收入 + 2021年营业收入): the year
+        # is the other one, 上年同期 (checked against the report period like any year).
+        marked = {m.spec.id for c, m in found.items() if c not in tagged and m.period == "cur"}
+        if marked and all(found[c].spec.id in marked for c in tagged):
+            current = years[0] + 1
     out = dict(found)
     for c, (year, _) in tagged.items():
         out[c] = dataclasses.replace(found[c], period="cur" if year == current else "ly")
-    return out, [f"表头以年份区分本期与上年同期：{current}年为本期" + (f"，{current - 1}年为上年同期" if len(years) == 2 else "")]
+    said = (f"{current}年为本期" if current in years else "") + ("，" if len(years) == 2 else "") + \
+        (f"{current - 1}年为上年同期" if current - 1 in years else "")
+    return out, [f"表头以年份区分本期与上年同期：{said}"]
 
 
-def header_years(columns: dict) -> list[tuple[str, int, tuple[int, int] | None, str]]:
-    """(label, year, months or None, period) of every mapped column whose header names a year."""
+def header_years(columns: dict) -> list[tuple["ColumnInfo", int, tuple[int, int] | None]]:
+    """(column, year, months or None) of every mapped column whose header names a year."""
     out = []
     for info in columns.values():
-        tag = year_of(split_header(info.label)[1]) if info.period in ("cur", "ly") else None
-        if tag is not None:
-            out.append((info.label, tag[0], tag[1], info.period))
+        m = _YEAR_ANYWHERE.search(normalise(info.label)) if info.period in ("cur", "ly") else None
+        if m is not None:
+            tag = year_of(_year_tag(m))
+            out.append((info, tag[0], tag[1]))
     return out
 
 

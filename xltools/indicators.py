@@ -743,11 +743,23 @@ def apply_opening(data: BureauData, opening: BureauData) -> str:
     where = pc.index_in(ids, value_set=opening_ids, skip_nulls=True)
     found = pc.is_valid(where).to_numpy(zero_copy_only=False)
     rows = pc.fill_null(where, 0).to_numpy(zero_copy_only=False)
+    own = []
     for b in ("finished_goods", "receivables", "total_assets"):
         if f"{b}_cur" in t and f"{b}_cur" in o:
             matched = int(found.sum())
-            # An enterprise new this year has no opening balance: its own closing balance stands in.
-            t[f"{b}_boy"] = np.where(found, o.numbers(f"{b}_cur")[rows], t.numbers(f"{b}_cur"))
+            # An enterprise not in last December's export keeps the 年初 this file gives it; without that column,
+            # its own closing balance stands in (an enterprise new this year has no opening balance).
+            if f"{b}_boy" in t:
+                own.append(b)
+            rest = t.numbers(f"{b}_boy") if f"{b}_boy" in t else t.numbers(f"{b}_cur")
+            t[f"{b}_boy"] = np.where(found, o.numbers(f"{b}_cur")[rows], rest)
             used.append(b)
-    return (f"年初余额取自 {opening.source}（{opening.period.label}期末数），按统一社会信用代码匹配 {matched} 家企业；"
-            f"未匹配的企业以期末数代替")
+    unmatched = len(t) - matched
+    if not unmatched:
+        rest_words = ""
+    elif own:
+        rest_words = f"；未匹配的 {unmatched} 家企业用本文件自己的年初数（本文件的年初数只用于它们）"
+    else:
+        rest_words = f"；未匹配的 {unmatched} 家企业以期末数代替"
+    return (f"年初余额取自 {opening.source}（{opening.period.label}期末数），按统一社会信用代码匹配 {matched} 家企业"
+            + rest_words)

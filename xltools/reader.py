@@ -191,6 +191,12 @@ def _resolve_period(period, layout: HeaderLayout, source: Source, calendar_days:
             period = parse_period(period)
         except ValueError as exc:
             raise InputError(Issue(str(exc))) from None
+    if period is not None:  # the option wins; a title or file name that says otherwise is noted, not hidden
+        for where, text in (("标题", " ".join(layout.above)), ("文件名", os.path.splitext(source.name)[0])):
+            said = find_period(text)
+            if said is not None and contradiction(period, text) is not None:
+                layout.notes.append(f"报告期按 --period 为{period.label}，{where}写的是{said.label}")
+                break
     if period is None:
         period, period_from = find_period(" ".join(layout.above)), "title"
         named = contradiction(period, os.path.splitext(source.name)[0]) if period is not None else None
@@ -204,23 +210,25 @@ def _resolve_period(period, layout: HeaderLayout, source: Source, calendar_days:
         raise InputError(Issue("无法确定报告期：标题行和文件名中都没有“2022年1-12月”这样的字样，"
                                "请用 --period 指定，例如 --period 2022 或 --period 2022-10", file=source.name,
                                sheet=layout.sheet))
-    _check_header_years(layout, period, source)
+    _check_header_years(layout, period, period_from, source)
     if calendar_days:
         period = Period(period.year, period.start_month, period.end_month, calendar_days=True)
     return period, period_from
 
 
-def _check_header_years(layout: HeaderLayout, period: Period, source: Source) -> None:
+def _check_header_years(layout: HeaderLayout, period: Period, period_from: str, source: Source) -> None:
     """Headers that name years (2022年营业收入, 2021年营业收入): 本期 must be the report year, 上年同期 the
-    year before, and months named in a header the report's months."""
-    for label, year, months, per in header_years(layout.columns):
-        expected = period.year if per == "cur" else period.year - 1
+    year before, and months named in a header the report's months. Every column that disagrees is listed."""
+    issues = IssueList(source.name, layout.sheet)
+    fix = "请核对表头或 --period" if period_from == "option" else "请核对表头，或用 --period 指定报告期"
+    for info, year, months in header_years(layout.columns):
+        expected = period.year if info.period == "cur" else period.year - 1
         if year != expected or (months is not None and months != (period.start_month, period.end_month)):
             named = f"{year}年" + (f"{months[0]}-{months[1]}月" if months else "")
-            raise InputError(Issue(f"表头“{label}”是{named}的数据，用作{'本期' if per == 'cur' else '上年同期'}，"
-                                   f"与报告期{period.label}不一致：请核对表头或用 --period 指定报告期",
-                                   file=source.name, sheet=layout.sheet, row=layout.header_rows[0] + 1,
-                                   column=label))
+            issues.add(f"表头是{named}的数据，用作{'本期' if info.period == 'cur' else '上年同期'}，与报告期"
+                       f"{period.label}不一致：{fix}", row=layout.header_rows[-1] + 1, column=info.label,
+                       col_index=info.col)
+    issues.raise_if_any()
 
 
 def _lead(layout: HeaderLayout) -> int | None:
@@ -380,48 +388,111 @@ def list_header_ok(found: dict) -> bool:
     return bool(ids & {"ent_id", "ent_name"}) and "sei_category" in ids
 
 
-def read_sei_list(path: str | os.PathLike) -> tuple["pd.DataFrame", str]:
-    """An enterprise list (名录): ent_id or ent_name, and sei_category. Returns (table, key)."""
-    import pandas as pd
+@dataclass
+class SeiList:
+    """An enterprise list (名录): each entry's code and/or name, its category and its row in the list."""
 
+    source: str
+    keys: list[str]                        # ent_id and/or ent_name: the list's identifier columns
+    entries: list[tuple[int, str | None, str | None, str | None]]  # (row, code, name, category)
+
+
+def _code_key(arr: pa.Array) -> pa.Array:
+    """Codes as compared: letters in upper case (91…3a and 91…3A are one code)."""
+    return pc.utf8_upper(arr)
+
+
+def read_sei_list(path: str | os.PathLike) -> SeiList:
+    """An enterprise list (名录): 统一社会信用代码 and/or 单位名称, and 战略性新兴产业类别. A row may name its
+    enterprise by code or by name or both; a row with a category but neither is an error."""
     path = os.fspath(path)
     source = open_source(path)
     layout = choose_sheet(source, None, list_header_ok, "战新企业名录（企业标识 + 战新产业类别）").layout
     cols = layout.columns
-    key = "ent_id" if "ent_id" in cols else "ent_name"
-    data = source.load(layout.sheet, layout.data_start, [cols[key].col, cols["sei_category"].col], [])
+    keys = [k for k in ("ent_id", "ent_name") if k in cols]
+    data = source.load(layout.sheet, layout.data_start, [cols[k].col for k in keys] + [cols["sei_category"].col], [])
     issues = IssueList(source.name, layout.sheet)
     first_row = layout.data_start + 1
-    ids = clean_text(data[cols[key].col])
-    n = len(ids)
-    keep = pc.is_valid(ids).to_numpy(zero_copy_only=False)
-    keep &= ~text_is_total(ids)
-    keep &= ~text_is_footnote(ids)
-    cats = _categories(clean_text(data[cols["sei_category"].col]), keep, first_row, cols["sei_category"], issues)
-    table = pd.DataFrame({key: ids.to_pandas(), "sei_category": cats.to_pandas(),
-                          "row": np.arange(first_row, first_row + n)})[keep]
-    dup = table[table.duplicated(key, keep=False)]
-    for ent, grp in dup.groupby(key):
-        if grp["sei_category"].nunique(dropna=False) > 1:
-            issues.add(f"企业“{ent}”在名录中出现多次且类别不同：{'、'.join(str(c) for c in grp['sei_category'])}",
-                       row=int(grp["row"].iloc[0]), column=cols[key].label)
+    ids = {k: clean_text(data[cols[k].col], nfkc=k == "ent_id") for k in keys}
+    raw_cats = clean_text(data[cols["sei_category"].col])
+    n = len(raw_cats)
+    named = np.zeros(n, dtype=bool)
+    keep = np.ones(n, dtype=bool)
+    for arr in ids.values():
+        named |= pc.is_valid(arr).to_numpy(zero_copy_only=False)
+        keep &= ~text_is_total(arr) & ~text_is_footnote(arr)
+    has_cat = pc.is_valid(raw_cats).to_numpy(zero_copy_only=False)
+    for i in np.flatnonzero(keep & has_cat & ~named).tolist():
+        issues.add(f"这一行有战新产业类别而没有{'或'.join(cols[k].label for k in keys)}，不知道是哪家企业",
+                   row=first_row + i, column=cols[keys[0]].label)
+    keep &= named
+    cats = _categories(raw_cats, keep, first_row, cols["sei_category"], issues).to_pylist()
+    codes = ids["ent_id"].to_pylist() if "ent_id" in ids else [None] * n
+    names = ids["ent_name"].to_pylist() if "ent_name" in ids else [None] * n
+    entries = [(first_row + i, codes[i], names[i], cats[i]) for i in np.flatnonzero(keep).tolist()]
+    # One enterprise named twice with two categories: which is right cannot be known.
+    for label, pick in (("代码", lambda e: e[1].upper() if e[1] else None), ("名称", lambda e: e[2] if not e[1] else None)):
+        seen: dict[str, tuple[int, str | None]] = {}
+        for e in entries:
+            k = pick(e)
+            if k is None:
+                continue
+            if k in seen and seen[k][1] != e[3]:
+                issues.add(f"企业{label}“{k}”在名录中出现多次且类别不同：第{seen[k][0]}行为{seen[k][1] or '空'}，"
+                           f"这一行为{e[3] or '空'}", row=e[0])
+            seen.setdefault(k, (e[0], e[3]))
     issues.raise_if_any()
-    return table.drop_duplicates(key)[[key, "sei_category"]], key
+    return SeiList(source.name, keys, entries)
 
 
 def apply_sei_list(data: BureauData, path) -> None:
-    listed, key = read_sei_list(path)
+    """Each enterprise's category from the list: a list row with a code is matched on the code (when the export
+    has codes), a row without one on the name. An enterprise matched twice with two categories is an error."""
+    listed = read_sei_list(path)
     table = data.table
-    if key not in table:
-        other = "单位名称" if key == "ent_name" else "统一社会信用代码"
+    by_code = "ent_id" in table and "ent_id" in listed.keys
+    by_name = "ent_name" in table and "ent_name" in listed.keys
+    if not by_code and not by_name:
+        other = "单位名称" if "ent_name" in listed.keys else "统一社会信用代码"
         raise InputError(Issue(f"名录按{other}匹配企业，但数据文件中没有这一列", file=os.path.basename(os.fspath(path))))
-    ids = pa.array(listed[key].tolist(), pa.string(), from_pandas=True)
-    column = table.text(key)
-    where = pc.index_in(column, value_set=ids)
-    table["sei_category"] = pc.take(pa.array(listed["sei_category"].tolist(), pa.string(), from_pandas=True), where)
-    matched = int(pc.is_valid(where).to_numpy(zero_copy_only=False).sum())
-    missing = len(ids) - int(pc.is_in(ids, value_set=column).to_numpy(zero_copy_only=False).sum())
+    n = len(table)
+    category: list = [None] * n
+    source_row: list = [None] * n
+    used: set = set()  # the keys matched: ("c", code) or ("n", name)
+    issues = IssueList(data.source, data.sheet)
+    rows = table["row"]
+
+    def match(column: pa.Array, entries: list, value, kind: str) -> None:
+        if not entries:
+            return
+        where = pc.index_in(column, value_set=pa.array([value(e) for e in entries], pa.string()), skip_nulls=True)
+        hits = pc.is_valid(where).to_numpy(zero_copy_only=False)
+        for i, k in zip(np.flatnonzero(hits).tolist(), where.filter(pa.array(hits)).to_pylist()):
+            e = entries[k]
+            if source_row[i] is not None and category[i] != e[3]:
+                issues.add(f"名录第{source_row[i]}行和第{e[0]}行都指向这家企业，类别不同（{category[i] or '空'}、"
+                           f"{e[3] or '空'}）", row=int(rows[i]))
+                continue
+            category[i], source_row[i] = e[3], e[0]
+            used.add((kind, value(e)))
+
+    # The first entry of each key wins in index_in; duplicates of one key carry one category (checked on reading).
+    if by_code:
+        match(_code_key(table.text("ent_id")), [e for e in listed.entries if e[1]], lambda e: e[1].upper(), "c")
+    if by_name:
+        match(table.text("ent_name"), [e for e in listed.entries if e[2] and not (by_code and e[1])],
+              lambda e: e[2], "n")
+    issues.raise_if_any()
+    table["sei_category"] = pa.array(category, pa.string())
+    matched = sum(1 for r in source_row if r is not None)
+
+    def key_of(e):  # how an entry is matched; None: it cannot be (a code only, and the export has no codes)
+        if by_code and e[1]:
+            return ("c", e[1].upper())
+        return ("n", e[2]) if by_name and e[2] else None
+    missing = [e for e in listed.entries if key_of(e) not in used]
     data.classification = "list"
-    data.notes.append(f"战新产业类别来自企业名录 {os.path.basename(os.fspath(path))}：匹配 {matched} 家企业")
+    data.notes.append(f"战新产业类别来自企业名录 {listed.source}：匹配 {matched} 家企业")
     if missing:
-        data.notes.append(f"名录中有 {missing} 家企业不在数据文件中")
+        shown = "、".join(f"第{e[0]}行 {e[1] or e[2]}" for e in missing[:5]) + ("等" if len(missing) > 5 else "")
+        data.notes.append(f"名录中有 {len(missing)} 家企业不在数据文件中（{shown}）")
