@@ -410,3 +410,13 @@ def test_a_period_option_that_the_title_contradicts_is_noted(tmp_path):
     assert any("报告期按 --period 为2022年1-10月，标题写的是2022年1-12月" in n for n in data.notes)
     data = xltools.load(write_xlsx(tmp_path / "e.xlsx", basic_rows()), period="2022")
     assert not any("报告期按 --period" in n for n in data.notes)
+
+
+def test_report_says_when_period_overrides_the_title(tmp_path):
+    from helpers import run_cli
+
+    path = write_xlsx(tmp_path / "e.xlsx", basic_rows())
+    proc = run_cli("report", path, "--period", "2022-06")
+    assert proc.returncode == 0, proc.stderr
+    assert "报告期按 --period 为2022年1-6月，标题写的是2022年1-12月" in proc.stderr
+    assert proc.stdout.startswith("# 2022年1-6月")

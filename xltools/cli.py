@@ -368,6 +368,9 @@ def report(input_path, period, sheet, sei_list, sei_map, opening, by, calendar_d
     prepared = sm.prepare(path, options, xltools.load(opening) if opening else None)
     if options.by_county and not any(s.scope.startswith("county:") for s in prepared.results.scopes):
         click.echo("提示：数据中没有县(区)列，分析中没有“分县区看”一段。", err=True)
+    for note in prepared.info.notes:  # the report's title names the period: a title or file name that differs is said
+        if note.startswith("报告期按 --period"):
+            click.echo(f"提示：{note}", err=True)
     ledger_data = None
     if ledger:
         from .ledger import read_ledger
