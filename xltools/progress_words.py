@@ -71,7 +71,7 @@ ACTIVITY = ("施工", "安装", "调试", "装修", "改造", "招标", "采购"
 COMPLETED_BEFORE = ("完成",)
 COMPLETED_AFTER = ("建成投产", "竣工投产", "开工建设", "完工", "建成", "竣工", "投产", "封顶", "开工", "批复")
 # Adverbs of a completion: after 已 ("已基本完工"), or before it ("均已完工").
-ADVERBS_AFTER = ("基本", "全部", "全面", "顺利", "如期", "提前", "陆续", "整体", "大部分")
+ADVERBS_AFTER = ("基本", "全部", "全面", "顺利", "如期", "提前", "陆续", "整体", "大部分", "部分")
 ADVERBS_BEFORE = ("均", "都")
 # Aspect words that open a list after a subject ("厂房已完成备案、环评" is one list).
 OPENING_AFTER_SUBJECT = ("已完成", "正在进行", "正在办理", "正在开展", "未完成")
