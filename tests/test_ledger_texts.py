@@ -60,7 +60,7 @@ def test_negated_states_in_report_tracker_and_validate(tmp_path):
     # The report: no sub-project said to be built.
     para = _projects_paragraph(run_cli("report", "--ledger", src).stdout)
     assert "已建成" not in para
-    assert "其中一号车间在建；二号车间在建；办公楼在建；仓库处于前期工作阶段" in para
+    assert "其中一号车间正在建设；二号车间正在建设；办公楼正在建设；仓库处于前期工作阶段" in para
     # The tracker: the overview's state and its sub-project counts.
     out = tmp_path / "进度.xlsx"
     assert run_cli("tracker", src, "-o", out, "--as-of", "2023-07-02").returncode == 0

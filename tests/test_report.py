@@ -319,8 +319,8 @@ def test_a_category_of_no_size_is_not_among_the_leading(tmp_path):
     rows += [[f"C{i}", f"丙{i}", "", 100000, 90000, 90000, 3000, 2500, 90000, 100000] for i in range(3)]
     text = text_for(tmp_path, rows)
     structure = re.search(r"从产业结构看，[^。]*。", text).group(0)
-    assert structure == "从产业结构看，新材料产业工业总产值7.50亿元，占战新产业的100.0%（全部），" \
-                        "是全市工业战新产业占比最高的产业。", structure
+    # One category is the whole of the SEI: said plainly, no "100.0%（全部）" and no ranking.
+    assert structure == "从产业结构看，战新产业工业总产值全部来自新材料产业，为7.50亿元。", structure
     assert "新能源产业工业总产值0.00亿元" not in text and "0.0%（不足一成）" not in text
     assert "新能源产业营业收入利润率为3.00%" in text
     # Nor among the leading categories whose structure 四、产业结构 describes.

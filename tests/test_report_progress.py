@@ -26,7 +26,9 @@ D = dt.datetime
     ("未开工", "未开工"), ("因资金原因暂缓施工", "因资金原因暂缓施工"), ("设备安装完成60%", "设备安装已完成60%"),
     ("主体车间封顶", "主体车间已封顶"), ("可研批复", "可研已批复"), ("内部装修", "正在进行内部装修"),
     ("资金集中", "资金集中"),
-    ("主体已完工", "主体已完工"), ("拟开工", "拟开工"), ("中", "中"),
+    ("主体已完工", "主体已完工"), ("拟开工", "拟开工"),
+    # not Chinese prose: left out of the report, never "…，中。" or "…，Equipment installation。"
+    ("中", ""), ("Equipment installation", ""), ("80%", ""),
     # a plan or a number is not reframed: "已2023年6月完工" would be false
     ("计划2023年6月完工", "计划2023年6月完工"), ("2023年6月完工", "2023年6月完工"), ("预计年底建成", "预计年底建成"),
     ("80%完成", "80%完成"), ("一期工程90%施工中", "一期工程90%施工中"),
@@ -64,7 +66,8 @@ def test_parts_state_fallback_and_nothing_to_say():
     assert progress_clause("土建完成，设备安装中", None) == "已完成土建，正在进行设备安装"
     assert progress_clause("熔炼系统改造已建成；转炉系统改造施工中。", "在建") == "熔炼系统改造已建成，正在进行转炉系统改造施工"
     assert progress_clause("  ", "已建成") == "已建成"
-    assert progress_clause(None, "在建") == "在建"
+    assert progress_clause(None, "在建") == "正在建设"
+    assert progress_clause(None, "停缓建") == "暂停建设"
     assert progress_clause(None, "前期") == STATE_WORDS["前期"]
     assert progress_clause("", None) == "" and progress_clause("，", None) == ""
     # The text speaks, not the state, when both are given.
@@ -88,7 +91,8 @@ WHOLE_TEXTS = [
     ("土建施工、已完成设备招标", "正在进行土建施工，已完成设备招标"), ("未开工、手续办理中", "未开工，正在办理手续"),
     # spaces and line breaks between parts; Latin words keep their space
     ("土建施工中 设备采购", "正在进行土建施工和设备采购"), ("土建施工中\n设备采购中", "正在进行土建施工和设备采购"),
-    ("主体完工  内部装修", "主体已完工，正在进行内部装修"), ("Equipment installation", "Equipment installation"),
+    ("主体完工  内部装修", "主体已完工，正在进行内部装修"), ("Equipment installation", "正在建设"),
+    ("土建完成，Equipment installation", "已完成土建"), ("中", "正在建设"), ("土建完成，中", "已完成土建"),
     # an adverb stays after 已 (or 均 before it)
     ("土建工程基本完工", "土建工程已基本完工"), ("土建基本完成", "土建已基本完成"), ("主体工程全部竣工", "主体工程已全部竣工"),
     ("基本建成", "已基本建成"), ("各车间均完工", "各车间均已完工"), ("土建工程基本已完工", "土建工程基本已完工"),
@@ -96,8 +100,8 @@ WHOLE_TEXTS = [
     ("办理施工许可证中", "正在办理施工许可证"), ("正在进行办理施工许可证", "正在办理施工许可证"),
     ("开展设备安装", "正在开展设备安装"), ("推进设备安装中", "正在推进设备安装"),
     # placeholders say nothing: the state speaks
-    ("/", "在建"), ("／", "在建"), ("—", "在建"), ("——", "在建"), ("-", "在建"), ("无", "在建"), ("暂无", "在建"),
-    ("N/A", "在建"), ("土建完成，/", "已完成土建"),
+    ("/", "正在建设"), ("／", "正在建设"), ("—", "正在建设"), ("——", "正在建设"), ("-", "正在建设"), ("无", "正在建设"), ("暂无", "正在建设"),
+    ("N/A", "正在建设"), ("土建完成，/", "已完成土建"),
     # list numbers dropped, each item said
     ("1.土建完成，2.设备安装中", "已完成土建，正在进行设备安装"), ("1.土建完成；2.设备安装中", "已完成土建，正在进行设备安装"),
     ("1、土建完成 2、设备安装中", "已完成土建，正在进行设备安装"), ("（1）土建完成（2）设备安装中", "已完成土建，正在进行设备安装"),
@@ -120,7 +124,39 @@ WHOLE_TEXTS = [
     ("1号厂房封顶，2号厂房基础施工", "1号厂房已封顶，正在进行2号厂房基础施工"),
     ("年产5万吨生产线建设中", "正在进行年产5万吨生产线建设"), ("2023-06完工", "2023-06完工"), ("第3季度投产", "第3季度投产"),
     ("投资2亿元建设中", "投资2亿元建设中"),
+    # "X进行中": the work under way, never "正在进行设备安装进行"
+    ("设备安装进行中", "正在进行设备安装"), ("施工招标进行中", "正在进行施工招标"), ("主体施工进行中", "正在进行主体施工"),
+    ("设备调试进行中", "正在进行设备调试"), ("施工图设计完成，施工招标进行中", "已完成施工图设计，正在进行施工招标"),
+    # an "、" list after 已完成 stays one list, also after a leading subject
+    ("项目已完成备案、环评、安评、能评等前期手续", "已完成备案、环评、安评、能评等前期手续"),
+    ("厂房已完成备案、环评、安评、能评等前期手续", "厂房已完成备案、环评、安评、能评等前期手续"),
+    # 项目/该项目/本项目 is the project itself, just named: not said again ("…项目项目已于…")
+    ("项目已于2024年8月竣工投产", "已于2024年8月竣工投产"), ("该项目正在开展前期工作", "正在开展前期工作"),
+    ("本项目主体完工", "主体已完工"), ("项目开工", "已开工"), ("项目部入驻", "项目部入驻"),
+    # a bracketed whole text is the text
+    ("（已完成）", "已完成"), ("(主体完工，设备安装中)", "主体已完工，正在进行设备安装"),
+    ("冷轧车间部分已投产", "冷轧车间已部分投产"), ("部分投产", "已部分投产"), ("厂房大部分完工", "厂房已大部分完工"),
+    # the ledger's state labels used as prose, as a statistician writes them
+    ("公辅工程停缓建", "公辅工程暂停建设"), ("三期停缓建", "三期暂停建设"), ("公辅工程在建", "公辅工程正在建设"),
+    ("数控机床生产线在建", "数控机床生产线正在建设"), ("一期投产，二期在建", "一期已投产，二期正在建设"),
+    # bare nouns of an activity: under way
+    ("厂房已封顶，设备订购", "厂房已封顶，正在进行设备订购"), ("试生产准备", "正在进行试生产准备"),
+    ("厂房封顶 设备订购", "厂房已封顶，正在进行设备订购"),
+    # 进场: the work has started
+    ("研发楼进场施工", "研发楼已进场施工"), ("研发楼正在进行进场施工", "研发楼已进场施工"), ("设备陆续进场", "设备已陆续进场"),
+    ("尚未进场", "尚未进场"),
 ]
+
+
+@pytest.mark.parametrize("text, names, expected", [
+    ("熔铸车间主体完工，设备安装进行中", ("熔铸车间", "甲项目"), "主体已完工，正在进行设备安装"),
+    ("甲项目一期已投产", ("一期", "甲项目"), "已投产"),
+    ("熔铸车间已建成", ("熔铸车间",), "已建成"),
+    ("熔铸车间", ("熔铸车间",), "熔铸车间"),
+    ("熔铸车间改造施工中", ("熔铸车间",), "正在进行改造施工"),
+])
+def test_a_text_that_starts_with_the_items_name_does_not_say_it_twice(text, names, expected):
+    assert progress_clause(text, "在建", names) == expected
 
 
 @pytest.mark.parametrize("text, expected", WHOLE_TEXTS)
@@ -143,8 +179,8 @@ def test_the_ledgers_texts_in_the_report(tmp_path):
     assert proc.returncode == 0, proc.stderr
     para = _projects_paragraph(proc.stdout)
     rate = "总投资1.00亿元，累计完成投资0.40亿元，投资完成率40.0%，"
-    for k, words in enumerate(["正在进行设备基础施工和钢结构吊装", "在建", "已完成土建，正在进行设备安装",
-                               "土建工程已基本完工", "正在办理施工许可证", "在建"]):
+    for k, words in enumerate(["正在进行设备基础施工和钢结构吊装", "正在建设", "已完成土建，正在进行设备安装",
+                               "土建工程已基本完工", "正在办理施工许可证", "正在建设"]):
         assert f"测试项目{k}{rate}{words}。" in para, (k, para)
     assert ("其中火法冶炼系统正在进行土建施工和设备采购；湿法车间已完成钢结构安装，正在进行屋面施工；"
             "精炼车间正在进行土建施工和设备采购。") in para, para
@@ -188,7 +224,7 @@ def test_a_project_without_sub_projects_said_by_its_own_progress(tmp_path):
     p1 = P1[:11] + [""] + P1[12:]
     para = _projects_paragraph(run_cli("report", "--ledger", write_ledger(tmp_path / "b.xlsx", projects=(p1,),
                                                                             subs=None)).stdout)
-    assert "投资完成率25.0%，在建。" in para
+    assert "投资完成率25.0%，正在建设。" in para
     p1 = P1[:11] + ["", ""]
     para = _projects_paragraph(run_cli("report", "--ledger", write_ledger(tmp_path / "c.xlsx", projects=(p1,),
                                                                             subs=None)).stdout)
@@ -229,7 +265,7 @@ def test_a_blank_total_or_done_drops_its_clause_never_prints_an_empty_figure(tmp
         assert broken not in para, (broken, para)
     assert "甲项目累计完成投资0.25亿元，正在施工。" in para
     assert "乙项目总投资0.80亿元，正在办理前期手续。" in para
-    assert "丙项目在建。" in para
+    assert "丙项目正在建设。" in para
     # A stated 0 is a figure: said, with its rate.
     assert "戊项目总投资1.00亿元，累计完成投资0.00亿元，投资完成率0.0%，处于前期工作阶段。" in para
     # Sub-projects without the project's figures: no "其中" hanging after the name.

@@ -253,7 +253,7 @@ def test_report_paragraph_in_a_bureau_s_words(hand, tmp_path):
     text = report.render(r, plan(r))
     para = text.split("## 四、产业结构\n\n", 1)[1].splitlines()[0]
     assert "新材料产业营业收入前三位企业占该产业营业收入的75.0%，赫芬达尔—赫希曼指数为2188，产业集中度适中" in para
-    assert "中小微型企业占该产业企业数的85.7%，以中小微型企业为主，规模小而散" in para
+    assert "中小微型企业占该产业企业数的85.7%，以中小微型企业为主；" in para
     assert "新企业3家，占该产业营业收入的37.5%" in para
     assert "生物产业" not in para and "25.0" not in para   # withheld scope, withheld top-1 share
     assert "新能源产业营业收入前三位" not in para             # its top three are withheld
@@ -261,10 +261,36 @@ def test_report_paragraph_in_a_bureau_s_words(hand, tmp_path):
     from xltools.structure import words_for
 
     assert [words_for("revenue_hhi", v) for v in (1499, 1500, 2499, 2500, 10000)] == \
-        ["产业集中度较低，企业分布较为分散", "产业集中度适中", "产业集中度适中", "产业集中度较高", "产业集中度较高"]
-    assert [words_for("sme_share", v) for v in (49.9, 50.0, 79.9, 80.0, 100.0)] == \
+        ["产业集中度较低，企业分布较为分散", "产业集中度适中", "产业集中度适中", "产业集中度较高，营业收入集中在少数企业",
+         "产业集中度较高，营业收入集中在少数企业"]
+    assert [words_for("sme_share", v) for v in (49.9, 50.0, 79.9, 80.0, 99.9, 100.0)] == \
         ["大中型企业占比较高，规模化程度较高", "中小微型企业占多数", "中小微型企业占多数",
-         "以中小微型企业为主，规模小而散", "以中小微型企业为主，规模小而散"]
+         "以中小微型企业为主", "以中小微型企业为主", "全部为中小微型企业"]
+
+
+@pytest.mark.parametrize("hhi", [1000, 2000, 3000, 9000])
+@pytest.mark.parametrize("sme", [40.0, 60.0, 90.0, 100.0])
+def test_concentration_and_size_words_never_contradict(hhi, sme):
+    """The HHI's words and the SME share's are chosen apart: together they never say a concentrated
+    industry is "小而散" or "分散", and a share of 100.0% is "全部" not "以…为主"."""
+    from xltools.structure import words_for
+
+    both = words_for("revenue_hhi", hhi) + "；" + words_for("sme_share", sme)
+    if hhi >= 2500:
+        assert "散" not in both, both
+    assert "小而散" not in both, both
+    assert ("全部为中小微型企业" in both) == (sme == 100.0) and ("为主" in both) == (sme == 90.0), both
+
+
+def test_all_enterprises_small_said_as_all(tmp_path):
+    """A scope whose enterprises are all 中小微型: "企业全部为中小微型企业", not "占…的100.0%，以…为主"."""
+    from xltools import report
+
+    rows = [r[:2] + ["3" if r[1] == "6" else r[2]] + r[3:] for r in ROWS]
+    r = compute(write_xlsx(tmp_path / "2022年1-12月.xlsx", table(rows)))
+    para = report.render(r, plan(r)).split("## 四、产业结构\n\n", 1)[1].splitlines()[0]
+    assert "新能源产业赫芬达尔—赫希曼指数为2500，产业集中度较高，营业收入集中在少数企业；企业全部为中小微型企业；" in para, para
+    assert "100.0%" not in para, para
 
 
 def test_excel_functions_on_a_hand_range(hand, monkeypatch, tmp_path):

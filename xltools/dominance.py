@@ -122,16 +122,18 @@ def findings(results: Results, rule: Rule = DEFAULT, withheld: set[str] = frozen
 
 
 def notes(results: Results, rule: Rule | None, withheld: set[str], counties: bool = True, *,
-          exact: bool = False, options: bool = False, suppressed: bool = True) -> list[str]:
+          exact: bool = False, options: bool = False, suppressed: bool = True, fewest: int = 0) -> list[str]:
     """What every output says about dominance, as one note: the scopes over the rule that are published,
     and what that means (without a rule in force: their figures are their largest enterprises', and how to
     withhold them; with one, only the totals it did not test can remain: published as the rule says).
     `exact`: the shares themselves (validate only: internal); `options`: name the command-line options
     (terminal notes). Not `suppressed` (--no-suppress: nothing is withheld, scopes of one or two
     enterprises included, and the output is for internal use): only what the figures are, never why or
-    how they would be withheld."""
+    how they would be withheld; a scope of fewer than `fewest` enterprises (the threshold) is not listed: it is
+    trivially its few enterprises' data, and the internal-use line already says nothing is protected)."""
     shown = rule or DEFAULT
-    found = findings(results, shown, withheld, counties)
+    found = [f for f in findings(results, shown, withheld, counties)
+             if suppressed or results.sums_of(f.scope).enterprises >= fewest]
     if not found:
         return []
     if exact:

@@ -4,6 +4,7 @@ value-added growth. One text for the indicators, the summary's 说明, the repor
 from __future__ import annotations
 
 from . import dominance
+from .disclosure import DEFAULT_THRESHOLD
 from .indicators import ALL, SEI, Results, indicator
 from .rounding import display
 
@@ -78,7 +79,9 @@ def publication_notes(results: Results, disclosure, official=None, counties: boo
     suppressed = disclosure is None or disclosure.enabled
     rule = disclosure.rule if suppressed and disclosure is not None else None
     withheld = disclosure.withheld if suppressed and disclosure is not None else set()
-    out += dominance.notes(results, rule, withheld, counties, exact=exact, options=options, suppressed=suppressed)
-    threshold = (disclosure.threshold if disclosure is not None else 3) if suppressed else 0
+    fewest = disclosure.threshold if disclosure is not None else DEFAULT_THRESHOLD
+    out += dominance.notes(results, rule, withheld, counties, exact=exact, options=options, suppressed=suppressed,
+                           fewest=fewest)
+    threshold = fewest if suppressed else 0
     out += new_enterprise_notes(results, withheld, threshold, counties)
     return [sentence(n) for n in out]

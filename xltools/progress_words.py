@@ -30,6 +30,11 @@ Each part:
   "土建施工" → "正在进行土建施工", "试生产" → "正在试生产");
 - "X阶段": "处于X阶段";
 - anything else is kept as written.
+- "X进行中": "正在进行X" (never "正在进行X进行"); "X进场(施工)": "X已进场(施工)";
+- "X部分已投产": "X已部分投产"; the ledger's state labels as prose: "X停缓建" → "X暂停建设", "X在建" → "X正在建设";
+- a part that is not Chinese prose ("Equipment installation", "80%", a lone "中") is left out.
+Before the parts: a bracketed whole ("（已完成）") is its inside, and a text that starts with the item's or its
+project's name, or with 项目/该项目/本项目, does not say it again ("熔铸车间主体完工" after "熔铸车间").
 Clauses are joined by "，"; neighbours that begin alike ("正在进行", "正在办理", "已完成"…) share the words
 once: "土建施工中，设备采购中" → "正在进行土建施工和设备采购".
 With no 形象进度 (or only a placeholder) the 状态 speaks (STATE_WORDS); with neither the item has nothing
@@ -60,18 +65,25 @@ OBJECT_FIRST = ("办理", "编制", "报批")
 VERB_FIRST = ("办理", "编制", "报批", "开展", "进行", "推进", "实施", "组织", "申报", "申请", "协调", "落实", "筹备",
               "洽谈", "加快", "完善")
 # Endings that name construction work: a part ending in one (and saying nothing of its aspect) is under way.
-ACTIVITY = ("施工", "安装", "调试", "装修", "改造", "招标", "采购", "验收", "建设", "试运行", "试生产", "设计", "平整",
-            "浇筑", "吊装", "砌筑", "装饰", "铺设")
+ACTIVITY = ("施工", "安装", "调试", "装修", "改造", "招标", "采购", "订购", "验收", "建设", "试运行", "试生产", "设计",
+            "平整", "浇筑", "吊装", "砌筑", "装饰", "铺设", "准备")
 # Completion endings and how they are said: X完成 → 已完成X; X完工 → X已完工 … (longest first).
 COMPLETED_BEFORE = ("完成",)
 COMPLETED_AFTER = ("建成投产", "竣工投产", "开工建设", "完工", "建成", "竣工", "投产", "封顶", "开工", "批复")
 # Adverbs of a completion: after 已 ("已基本完工"), or before it ("均已完工").
-ADVERBS_AFTER = ("基本", "全部", "全面", "顺利", "如期", "提前", "陆续", "整体", "大部分")
+ADVERBS_AFTER = ("基本", "全部", "全面", "顺利", "如期", "提前", "陆续", "整体", "大部分", "部分")
 ADVERBS_BEFORE = ("均", "都")
+# Aspect words that open a list after a subject ("厂房已完成备案、环评" is one list).
+OPENING_AFTER_SUBJECT = ("已完成", "正在进行", "正在办理", "正在开展", "未完成")
 # Clauses that begin alike and are said once for neighbours: "正在进行A和B".
 SHARED_HEADS = ("正在进行", "正在办理", "正在编制", "正在开展", "已完成")
 # The ledger's 状态 (ledger.STATES) when 形象进度 is empty.
-STATE_WORDS = {"前期": "处于前期工作阶段", "在建": "在建", "已建成": "已建成", "停缓建": "停缓建"}
+STATE_WORDS = {"前期": "处于前期工作阶段", "在建": "正在建设", "已建成": "已建成", "停缓建": "暂停建设"}
+# The ledger's state labels written in 形象进度 ("公辅工程停缓建", "三期在建"): said as a statistician writes them.
+STATE_LABELS = (("停缓建", "暂停建设"), ("在建", "正在建设"))
+# Subjects that name the project itself ("项目已于2024年8月竣工投产"): the report has just named it.
+SELF_SUBJECTS = ("该项目", "本项目", "项目")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 # List numbers ("1." "2、" "（1）" "1）" "①" "一、"), not decimals, dates or "1、2号炉".
 _NUMBERING = re.compile(r"(?<![\d.．])\d{1,2}[.．、](?![\d%％])|[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)]|[①-⑳]"
                         r"|(?:^|(?<=[，,；;。\s]))(?:[一二三四五六七八九十]{1,3}、|\d{1,2}[）)])")
@@ -107,6 +119,12 @@ def _done(stem: str, word: str) -> str:
     return f"{stem}{before}已{after}{word}"
 
 
+def _prose(part: str) -> bool:
+    """Whether a part is Chinese prose the report can say: not English ("Equipment installation"), not a
+    figure alone, not a lone "中"."""
+    return _CJK.search(part) is not None and part != "中"
+
+
 def is_placeholder(part: str) -> bool:
     """"/", "—", "-", "无", "暂无", "N/A": a cell filled so as not to be empty, saying nothing."""
     part = part.strip()
@@ -117,7 +135,7 @@ def _frame(part: str) -> tuple[str, bool]:
     """(the part in its frame, whether the part itself says its aspect). A part that does not (an activity
     under way by default, or words kept as written) can share the aspect of the part it is joined to by "、"."""
     part = part.strip().rstrip("。.．")
-    if is_placeholder(part):
+    if is_placeholder(part) or not _prose(part):
         return "", True
     remark = _REMARK.fullmatch(part)
     if remark and part_clause(remark.group(1)):
@@ -127,9 +145,20 @@ def _frame(part: str) -> tuple[str, bool]:
         name, rest = label.group(1).strip(), label.group(2).strip()
         # "已完成：土建" is an aspect and its object, "一期：设备安装中" a name and its clause.
         return (name + rest if name.startswith(FRAMED + COMPLETED_BEFORE) else name + part_clause(rest)), True
+    if "进场" in part and not part.startswith("未") and not _DATED.search(part):
+        # "研发楼进场施工" / "正在进行进场施工": the work has started, never "正在进行进场施工"
+        head, _, tail = part.partition("进场")
+        head = head.removesuffix("正在进行").removesuffix("已")
+        if not any(word in head for word in FRAMED) and (tail == "" or tail in ACTIVITY):
+            return _done(head, "进场") + tail, True
+    for label, said in STATE_LABELS:
+        if part.endswith(label) and not part.endswith("未" + label):
+            return part[:-len(label)] + said, True
     if part.endswith(STATES):
         return part, True
     if any(word in part for word in FRAMED):
+        if "部分已" in part and "大部分已" not in part:  # "冷轧车间部分已投产" → "冷轧车间已部分投产"
+            part = part.replace("部分已", "已部分", 1)
         if part.startswith("正在进行") and part[4:].startswith(VERB_FIRST):
             return "正在" + part[4:], True
         return part, True
@@ -141,7 +170,10 @@ def _frame(part: str) -> tuple[str, bool]:
     if _DATED.search(part):
         return part, True  # a date or a share ("2023年6月完工", "一期工程90%施工中") is not reframed
     if part.endswith("中") and not part.endswith(NOT_PROGRESSIVE) and len(part) > 1:
-        return _doing(part[:-1]), True
+        work = part[:-1]
+        if work.endswith("进行") and len(work) > 2:  # "设备安装进行中": never "正在进行设备安装进行"
+            work = work[:-2]
+        return _doing(work), True
     for word in COMPLETED_BEFORE + COMPLETED_AFTER:
         if part.endswith(word):
             return _done(part[:-len(word)], word), True
@@ -160,7 +192,8 @@ def part_clause(part: str) -> str:
 def _opens(piece: str) -> bool:
     """Whether a piece's aspect word comes first and governs what follows it ("已完成立项", "完成土建",
     "正在进行设备安装", "办理环评"), rather than closing what precedes it ("设备安装中", "主体已完工")."""
-    head = piece.startswith(FRAMED) or piece.startswith(COMPLETED_BEFORE) or piece.startswith(VERB_FIRST)
+    head = piece.startswith(FRAMED) or piece.startswith(COMPLETED_BEFORE) or piece.startswith(VERB_FIRST) or \
+        any(word in piece for word in OPENING_AFTER_SUBJECT)
     closed = (piece.endswith("中") and not piece.endswith(NOT_PROGRESSIVE)) or \
         piece.endswith(COMPLETED_BEFORE + COMPLETED_AFTER + STATES) or piece.endswith("阶段")
     return head and not closed
@@ -210,9 +243,31 @@ def _share_heads(clauses: list[str]) -> list[str]:
     return [(head or "") + words(rests) for head, rests in out]
 
 
-def progress_clause(progress_text: str | None, state: str | None) -> str:
-    """The clause that follows the item's name: its 形象进度 part by part, else its 状态; "" when neither."""
-    clauses = [c for c in (part_clause(p) for p in parts(progress_text)) if c]
+def _own_words(progress_text: str | None, names: tuple[str, ...]) -> str:
+    """The text without what the report has just said: a bracketed whole ("（已完成）") is its inside, and a
+    text that starts with the item's or its project's name, or with 项目/该项目/本项目 (the project itself),
+    does not say it again ("熔铸车间主体完工" after "熔铸车间" → "主体完工")."""
+    text = (progress_text or "").strip()
+    whole = re.fullmatch(r"[（(]([^（）()]*)[）)]", text)
+    if whole:
+        text = whole.group(1).strip()
+    subjects = sorted((n for n in names if n), key=len, reverse=True) + list(SELF_SUBJECTS)
+    said = True
+    while said:  # "甲项目一期已投产" after "一期" of 甲项目: both names go
+        said = False
+        for name in subjects:
+            rest = text[len(name):].lstrip("，,：: ")
+            first = parts(rest) if text.startswith(name) else []
+            if first and _frame(first[0])[0] and (name in names or _frame(first[0])[1]):
+                text, said = rest, True
+                break
+    return text
+
+
+def progress_clause(progress_text: str | None, state: str | None, names: tuple[str, ...] = ()) -> str:
+    """The clause that follows the item's name: its 形象进度 part by part, else its 状态; "" when neither.
+    `names`: the item's name and its project's, not said twice (_own_words)."""
+    clauses = [c for c in (part_clause(p) for p in parts(_own_words(progress_text, names))) if c]
     if clauses:
         return "，".join(_share_heads(clauses))
     return STATE_WORDS.get(state or "", "")
