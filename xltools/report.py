@@ -253,6 +253,13 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
     if ctx["by_county"]:  # the counties are described: their notes (dominance, new enterprises) apply too
         ctx["notes"] = publication_notes(results, disclosure, official, counties=True)
     if ledger is not None:
+        from .errors import InputError
+        from .ledger import totals_period_issue
+
+        period = results.period
+        wrong = totals_period_issue(ledger, period.year, period.end_month, f"报告期{period.label}")
+        if wrong is not None:  # a 2023年 column read as 本期 beside a 2024 report: a wrong figure, stop
+            raise InputError(wrong)
         ctx.update(_investment(ledger))
     ctx["industry_structure"] = structure_context(results, disclosure, [s["name"] for s in structure])
     return ctx
