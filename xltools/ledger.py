@@ -94,6 +94,7 @@ class Ledger:
     as_of: dt.date | None = None      # the ledger's own date (a 截止日期 cell, its title), if it names one
     as_of_from: str = ""              # where that date was found, in words
     totals_read: "TotalsRead | None" = None  # how a two-way totals sheet's columns were read
+    headings: list[tuple[int, str]] = field(default_factory=list)  # group heading rows: (row, text)
 
     def latest_date(self) -> dt.date | None:
         """The latest start or planned completion date of any project or sub-project."""
@@ -347,20 +348,54 @@ class _Cells:
             return None
 
 
-def _read_projects(source, layout, issues) -> list[Project]:
+# A group heading in the project sheet: “一、省列重大项目”, “（二）市列重点项目”, “其他项目” — a list number
+# and a group name, nothing else in the row. Rows under it with a blank 项目级别 take the level it names.
+_LIST_NUMBER = r"(?:[一二三四五六七八九十]+|\d{1,2}|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+)"
+_LIST_PREFIX = re.compile(rf"^\s*(?:[(（]{_LIST_NUMBER}[)）]|{_LIST_NUMBER}\s*[、.．:：]|{_LIST_NUMBER}\s+)\s*")
+_GROUP_NAME = re.compile(r"^(省列|市列|省级|市级|省|市)?(重大|重点|其他|一般)?(工业)?(投资)?项目$")
+
+
+def heading_level(id_text: str | None, name: str | None, other_content: bool) -> tuple[bool, str | None]:
+    """(is this row a group heading, the level it names or None). A heading has no other content and is a
+    list number with a group name: a name of the form 省列重大项目 / 其他项目, or any short name that comes
+    after a list number (（一）新材料产业)."""
+    if other_content or not name:
+        return False, None
+    numbered = bool(id_text and re.fullmatch(rf"[(（]?{_LIST_NUMBER}[)）、.．]?", id_text.strip()))
+    bare = _LIST_PREFIX.sub("", name)
+    numbered = numbered or bare != name
+    if id_text and not numbered:
+        return False, None
+    group = bool(_GROUP_NAME.match(bare)) and bare != "项目"
+    if not (group or (numbered and len(bare) <= 12 and "项目" not in bare)):
+        return False, None
+    return True, (normalise_level(bare) if group else None)
+
+
+def _read_projects(source, layout, issues, headings: list | None = None) -> list[Project]:
     texts, n, first = _rows(source, layout)
     keep = _keep(texts, n, ("project_name", "project_id"))
     c = _Cells(texts, layout, first, issues)
     out = []
+    level_above = None
+    others = [k for k in texts if k not in ("project_name", "project_id")]
     for i in np.flatnonzero(keep):
         i = int(i)
         name = c.text("project_name", i)
+        is_heading, level = heading_level(c.text("project_id", i), name,
+                                          any(c.raw(k, i) not in (None, "") for k in others))
+        if is_heading:
+            level_above = level
+            if headings is not None:
+                headings.append((first + i, " ".join(x for x in (c.text("project_id", i), name) if x)))
+            continue
         if not name:
             issues.add("有数据但没有项目名称", row=first + i, sheet=layout.sheet)
             continue
+        level_text = c.text("level", i)
         out.append(Project(
             row=first + i, project_id=c.text("project_id", i), name=name, owner=c.text("owner", i),
-            level=normalise_level(c.text("level", i)), sei_category=c.category("sei_category", i)
+            level=normalise_level(level_text) if level_text or not level_above else level_above, sei_category=c.category("sei_category", i)
             if "sei_category" in texts else None, nature=c.text("nature", i),
             total=c.number("total_investment", i, None), done_total=c.number("done_total", i, None),
             plan_year=c.number("plan_this_year", i, None) if "plan_this_year" in texts else None,
@@ -591,7 +626,8 @@ def read_ledger(path: str | os.PathLike | Source) -> Ledger:
     if "projects" not in layouts:
         raise InputError(Issue(f"在前{PEEK_ROWS}行中找不到项目表的表头（至少需要“项目名称”和“总投资”两列）",
                                file=source.name))
-    projects = _read_projects(source, layouts["projects"], issues)
+    headings: list[tuple[int, str]] = []
+    projects = _read_projects(source, layouts["projects"], issues, headings)
     subprojects = _read_subprojects(source, layouts["subprojects"], issues) if "subprojects" in layouts else []
     totals, totals_read = None, None
     sheets = {k: v.sheet for k, v in layouts.items()}
@@ -608,7 +644,7 @@ def read_ledger(path: str | os.PathLike | Source) -> Ledger:
     issues.raise_if_any()
     ledger = Ledger(source.name, getattr(source, "path", source.name), projects, subprojects, totals, sheets)
     ledger.as_of, ledger.as_of_from = own_date(layouts["projects"].above)
-    ledger.totals_read = totals_read
+    ledger.totals_read, ledger.headings = totals_read, headings
     _check_totals_year(ledger)
     _link(ledger)
     ledger.warnings = checks(ledger)

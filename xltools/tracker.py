@@ -301,6 +301,9 @@ def render_validation(ledger: Ledger) -> str:
     lines += totals_lines(ledger)
     levels = {lv: sum(1 for p in ledger.projects if p.level == lv) for lv in LEVELS}
     lines.append("项目级别：" + "、".join(f"{LEVEL_LABELS[k]} {v} 个" for k, v in levels.items() if v))
+    if ledger.headings:
+        lines.append("分组标题行（不是项目，其下项目级别为空时取标题所说的级别）：" + "、".join(
+            f"第{row}行“{text}”" for row, text in ledger.headings))
     lines += state_lines(ledger) + blank_lines(ledger)
     if ledger.warnings:
         lines.append(f"需要核实（{len(ledger.warnings)} 处，不影响生成进度表）：")
