@@ -367,7 +367,8 @@ def _investment(ledger) -> dict:
                 for words in [progress_clause(s.progress_text, s.state)] if words]
         key.append({"name": p.name, "total": Figure(yi(p.total), 2), "done": Figure(yi(p.done_total), 2),
                     "rate": Figure(rate(yi(p.done_total), yi(p.total)), 1), "subs": subs,
-                    "progress": progress_clause(p.progress_text, p.state)})
+                    # The project's own 形象进度 first (its 状态 alone only without sub-projects: "在建，其中…").
+                    "progress": progress_clause(p.progress_text, p.state) if p.progress_text or not subs else ""})
     return {"investment": {"growth": Figure(inv["growth"], 1), "share": Figure(inv["share"], 1)},
             "key_projects": key}
 
