@@ -68,3 +68,15 @@ def test_unplaced_header_contradicting_growth_and_wrong_year_are_located_errors(
     rows = [["单位：万元"], ["全市固定资产投资", 3256000, 3080000], ["工业固定资产投资", 1420000, 1265000]]
     proc = run_cli("validate", write_ledger(tmp_path / "d.xlsx", totals=rows))
     assert proc.returncode == 2 and "这一行有2个数" in proc.stderr
+
+
+def test_a_header_named_xiangmu_and_a_unit_beside_a_lone_figure(tmp_path):
+    rows = [["单位：万元"], ["项目", "上年同期", "本期"], ["全市固定资产投资", 3080000, 3256000],
+            ["工业固定资产投资", 1265000, 1420000]]
+    proc = run_cli("report", "--ledger", write_ledger(tmp_path / "a.xlsx", totals=rows))
+    assert proc.returncode == 0, proc.stderr
+    assert "全市工业固定资产投资同比增长12.3%，占全市固定资产投资的43.6%。" in proc.stdout
+    rows = [["全市固定资产投资", 325.6, "亿元"], ["工业固定资产投资", 142, "亿元"]]
+    proc = run_cli("report", "--ledger", write_ledger(tmp_path / "b.xlsx", totals=rows))
+    assert proc.returncode == 0, proc.stderr
+    assert "全市工业固定资产投资占全市固定资产投资的43.6%。" in proc.stdout

@@ -488,13 +488,19 @@ class TotalsRead:
     header_row: int | None = None
 
 
+def _totals_label(text):
+    """The HeaderMatch of a 全市固定资产投资 / 工业固定资产投资 label, else None."""
+    m = colmod.match_header(text, colmod.LEDGER)
+    return m if m is not None and m.spec.id in ("fai_all", "fai_industry") else None
+
+
 def _period_header(cells, sheet, r, issues) -> dict[int, str] | None:
     """The roles of a header row of the two-way table (指标 | 本期 | 上年同期 | 增速(%)), or None when the
     row is not one. Columns left of the first period column are labels; a column no role fits is a
     located error, never a guess."""
     roles = {c: _header_role(v) for c, v in cells}
     first = next((c for c, _ in cells if roles[c] not in (None, "unit", "skip")), None)
-    if first is None or any(colmod.match_header(v, colmod.LEDGER) for _, v in cells):
+    if first is None or any(_totals_label(v) for _, v in cells):
         return None
     out = {}
     for c, v in cells:
@@ -549,15 +555,19 @@ def _scan_totals(rows: list[list], sheet: str, source: Source, issues: IssueList
             cur_year = [colmod.year_of(p.split("@")[1]) for p in roles.values() if p.startswith("cur@")]
             read.year = cur_year[0] if cur_year else None
             continue
-        at = next(((c, v) for c, v in cells if colmod.match_header(v, colmod.LEDGER)), None)
-        m = colmod.match_header(at[1], colmod.LEDGER) if at else None
-        if m is None or m.spec.id not in ("fai_all", "fai_industry"):
+        at = next(((c, v) for c, v in cells if _totals_label(v)), None)
+        if at is None:
             continue
+        m = _totals_label(at[1])
         label_col, label = at
         figures = [(c, v) for c, v in cells if c > label_col]
         row_unit = next((str(v).strip() for c, v in figures if roles.get(c) == "unit"), None)
         if not roles:
-            numbers = [(c, v) for c, v in figures]
+            # Without a header: the numbers of the row (a unit word beside them is its unit, other words
+            # a note); text alone where a number should be is an error below.
+            row_unit = next((str(v).strip() for c, v in figures if str(v).strip() in colmod.UNIT_FACTORS), None)
+            numbers = [(c, v) for c, v in figures if not to_numbers(pa.array([str(v)], pa.string()))[2][0]]
+            numbers = numbers or [(c, v) for c, v in figures if str(v).strip() != row_unit][:1]
             if len(numbers) > 1:
                 issues.add(f"这一行有{len(numbers)}个数，但表中没有说明各列是本期、上年同期还是增速的表头",
                            row=r + 1, column=str(label), col_index=label_col, sheet=sheet)
