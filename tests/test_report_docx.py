@@ -100,3 +100,29 @@ def test_the_readme_shows_page_one_of_the_report():
     assert os.path.getsize(os.path.join(HERE, "..", "docs", "images", "report.png")) > 10000
     with open(os.path.join(HERE, "..", "docs", "render_tables.py"), encoding="utf-8") as fh:
         assert '"report"' in fh.read()
+
+
+def test_own_properties_and_page_numbers(tmp_path, libreoffice):
+    import datetime as dt
+    import zipfile
+
+    import docx
+
+    out = tmp_path / "发展现状.docx"
+    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    proc = run_cli("report", SAMPLE, "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    props = docx.Document(out).core_properties
+    assert props.title == "2022年全市战略性新兴产业发展现状"
+    assert props.author == "xltools" and props.last_modified_by == "xltools" and props.language == "zh-CN"
+    assert props.comments == "" and before <= props.created == props.modified <= before + dt.timedelta(minutes=5)
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        assert not any("thumbnail" in n for n in names)
+        assert b"python-docx" not in z.read("docProps/core.xml") and b"Word" not in z.read("docProps/app.xml")
+        assert b"thumbnail" not in z.read("_rels/.rels")
+        footer = z.read("word/footer1.xml").decode()
+        assert "PAGE" in footer and 'w:jc w:val="center"' in footer
+    pages = lo.printed_text(lo.to_pdf(out, tmp_path))
+    for number, (_, text, _) in enumerate(pages, 1):
+        assert f"— {number} —" in text, text[-200:]

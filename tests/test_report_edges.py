@@ -57,7 +57,7 @@ def test_a_ledger_without_city_totals_still_describes_its_projects(tmp_path):
     src = write_ledger(tmp_path / "台账.xlsx", projects=(P1, P2), subs=SUBS, totals=None)
     para = report("--ledger", src).split("## 三、工业投资项目进展")[1].split("##")[0]
     assert "未提供项目台账" not in para and "待补充" not in para
-    assert "甲项目总投资1.00亿元，累计完成投资0.25亿元，投资完成率25.0%，其中一期正在施工" in para
+    assert "甲项目总投资1.00亿元，累计完成投资0.25亿元，投资完成率25.0%，正在施工，其中一期正在施工" in para
     assert "工业固定资产投资" not in para  # only the totals sentence is left out
 
 

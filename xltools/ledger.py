@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import columns as colmod
-from .errors import InputError, Issue, IssueList
+from .errors import InputError, Issue, IssueList, column_letter
 from .header import locate_header
 from .rows import FOOTNOTE as _FOOTNOTE, TOTAL as _TOTAL
 from .sources import PEEK_ROWS
@@ -93,6 +93,8 @@ class Ledger:
     warnings: list[Issue] = field(default_factory=list)
     as_of: dt.date | None = None      # the ledger's own date (a 截止日期 cell, its title), if it names one
     as_of_from: str = ""              # where that date was found, in words
+    totals_read: "TotalsRead | None" = None  # how a two-way totals sheet's columns were read
+    headings: list[tuple[int, str]] = field(default_factory=list)  # group heading rows: (row, text)
 
     def latest_date(self) -> dt.date | None:
         """The latest start or planned completion date of any project or sub-project."""
@@ -346,20 +348,54 @@ class _Cells:
             return None
 
 
-def _read_projects(source, layout, issues) -> list[Project]:
+# A group heading in the project sheet: “一、省列重大项目”, “（二）市列重点项目”, “其他项目” — a list number
+# and a group name, nothing else in the row. Rows under it with a blank 项目级别 take the level it names.
+_LIST_NUMBER = r"(?:[一二三四五六七八九十]+|\d{1,2}|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+)"
+_LIST_PREFIX = re.compile(rf"^\s*(?:[(（]{_LIST_NUMBER}[)）]|{_LIST_NUMBER}\s*[、.．:：]|{_LIST_NUMBER}\s+)\s*")
+_GROUP_NAME = re.compile(r"^(省列|市列|省级|市级|省|市)?(重大|重点|其他|一般)?(工业)?(投资)?项目$")
+
+
+def heading_level(id_text: str | None, name: str | None, other_content: bool) -> tuple[bool, str | None]:
+    """(is this row a group heading, the level it names or None). A heading has no other content and is a
+    list number with a group name: a name of the form 省列重大项目 / 其他项目, or any short name that comes
+    after a list number (（一）新材料产业)."""
+    if other_content or not name:
+        return False, None
+    numbered = bool(id_text and re.fullmatch(rf"[(（]?{_LIST_NUMBER}[)）、.．]?", id_text.strip()))
+    bare = _LIST_PREFIX.sub("", name)
+    numbered = numbered or bare != name
+    if id_text and not numbered:
+        return False, None
+    group = bool(_GROUP_NAME.match(bare)) and bare != "项目"
+    if not (group or (numbered and len(bare) <= 12 and "项目" not in bare)):
+        return False, None
+    return True, (normalise_level(bare) if group else None)
+
+
+def _read_projects(source, layout, issues, headings: list | None = None) -> list[Project]:
     texts, n, first = _rows(source, layout)
     keep = _keep(texts, n, ("project_name", "project_id"))
     c = _Cells(texts, layout, first, issues)
     out = []
+    level_above = None
+    others = [k for k in texts if k not in ("project_name", "project_id")]
     for i in np.flatnonzero(keep):
         i = int(i)
         name = c.text("project_name", i)
+        is_heading, level = heading_level(c.text("project_id", i), name,
+                                          any(c.raw(k, i) not in (None, "") for k in others))
+        if is_heading:
+            level_above = level
+            if headings is not None:
+                headings.append((first + i, " ".join(x for x in (c.text("project_id", i), name) if x)))
+            continue
         if not name:
             issues.add("有数据但没有项目名称", row=first + i, sheet=layout.sheet)
             continue
+        level_text = c.text("level", i)
         out.append(Project(
             row=first + i, project_id=c.text("project_id", i), name=name, owner=c.text("owner", i),
-            level=normalise_level(c.text("level", i)), sei_category=c.category("sei_category", i)
+            level=normalise_level(level_text) if level_text or not level_above else level_above, sei_category=c.category("sei_category", i)
             if "sei_category" in texts else None, nature=c.text("nature", i),
             total=c.number("total_investment", i, None), done_total=c.number("done_total", i, None),
             plan_year=c.number("plan_this_year", i, None) if "plan_this_year" in texts else None,
@@ -403,38 +439,180 @@ def _read_totals_table(source, layout, issues) -> dict[str, float]:
     return out
 
 
-def _scan_totals(rows: list[list], sheet: str, source: Source, issues: IssueList) -> dict[str, float]:
-    """A small table of labels and figures: `工业固定资产投资(本期) | 123`, or label rows under a
-    `本期 | 上年同期` header; units from the labels or a unit line, else 万元."""
+_GROWTH_HEADER = re.compile(r"^(同比|比上年|比去年|比上年同期)?(增长|增速|增幅|增减|同比)(率|幅度)?(\(%\)|%)?$")
+_IGNORED_HEADERS = ("备注", "说明")
+_UNIT_HEADERS = ("单位", "计量单位")
+_PERIOD_WORDS = {"cur": "本期", "ly": "上年同期", "growth": "增速(%)", "unit": "计量单位", "label": "指标", "skip": "不用"}
+
+
+def _header_role(text) -> str | None:
+    """What a column header of the two-way totals table says: cur, ly, year:…, growth, unit, skip; None
+    when it is none of these."""
+    s = colmod.normalise(text)
+    if _GROWTH_HEADER.match(s.replace("(%)", "").replace("%", "") or "x") or _GROWTH_HEADER.match(s):
+        return "growth"
+    if s in _UNIT_HEADERS:
+        return "unit"
+    if s in _IGNORED_HEADERS:
+        return "skip"
+    name = colmod.split_header(s)[0]
+    bare = colmod._UNIT_IN_BRACKETS.sub("", s)
+    for candidate in (bare, name, re.sub(r"(累计|完成|完成额|完成投资|投资额?|金额)$", "", name)):
+        period = colmod.marker_period(candidate) if candidate else None
+        if period in ("cur", "ly") or colmod.year_of(period) is not None:
+            return period
+    return None
+
+
+def _decimals(text: str) -> int:
+    m = re.search(r"\.(\d+)", text)
+    return len(m.group(1)) if m else 0
+
+
+def _growth_agrees(cur: tuple[float, int], ly: tuple[float, int], stated: tuple[float, int]) -> bool:
+    """Does the stated growth (%) agree with the two amounts, each to the rounding it is written with?"""
+    (c, dc), (l, dl), (g, dg) = cur, ly, stated
+    hc, hl, hg = 0.5 * 10 ** -dc, 0.5 * 10 ** -dl, 0.5 * 10 ** -dg
+    if l - hl <= 0:
+        return True  # no growth can be computed from a 上年同期 of about 0: nothing to contradict
+    low, high = ((c - hc) / (l + hl) - 1) * 100, ((c + hc) / (l - hl) - 1) * 100
+    eps = 1e-9 * max(1.0, abs(g))
+    return low - eps <= g + hg and g - hg <= high + eps
+
+
+@dataclass
+class TotalsRead:
+    """How a totals sheet was read: for validate to list, for the report to check its period."""
+    columns: list[str] = field(default_factory=list)   # “列B“上年同期”为上年同期”
+    year: tuple[int, tuple[int, int] | None] | None = None  # the year (and months) the 本期 header names
+    header_row: int | None = None
+
+
+def _totals_label(text):
+    """The HeaderMatch of a 全市固定资产投资 / 工业固定资产投资 label, else None."""
+    m = colmod.match_header(text, colmod.LEDGER)
+    return m if m is not None and m.spec.id in ("fai_all", "fai_industry") else None
+
+
+def _period_header(cells, sheet, r, issues) -> dict[int, str] | None:
+    """The roles of a header row of the two-way table (指标 | 本期 | 上年同期 | 增速(%)), or None when the
+    row is not one. Columns left of the first period column are labels; a column no role fits is a
+    located error, never a guess."""
+    roles = {c: _header_role(v) for c, v in cells}
+    first = next((c for c, _ in cells if roles[c] not in (None, "unit", "skip")), None)
+    if first is None or any(_totals_label(v) for _, v in cells):
+        return None
+    out = {}
+    for c, v in cells:
+        if c < first and roles[c] is None:
+            out[c] = "label"
+        elif roles[c] is None:
+            issues.add("无法确定这一列是本期、上年同期还是增速（表头可写“本期”“上年同期”“2024年1-12月”“增速(%)”）",
+                       row=r + 1, column=str(v), col_index=c, value=v, sheet=sheet)
+        else:
+            out[c] = roles[c]
+    years = sorted({colmod.year_of(p)[0] for p in out.values() if colmod.year_of(p)})
+    if len(years) > 2 or (len(years) == 2 and years[1] - years[0] != 1):
+        issues.add(f"表头中的年份（{'、'.join(f'{y}年' for y in years)}）不是相邻的两年，无法确定哪一年是本期",
+                   row=r + 1, sheet=sheet)
+        return out
+    if years:
+        named = set(out.values())
+        current = years[-1] if len(years) == 2 or "cur" not in named else years[0] + 1
+        for c, p in list(out.items()):
+            if colmod.year_of(p):
+                out[c] = ("cur" if colmod.year_of(p)[0] == current else "ly") + "@" + p
+    said = [p.split("@")[0] for p in out.values()]
+    for role in ("cur", "ly", "growth", "unit"):
+        if said.count(role) > 1:
+            issues.add(f"表头中有{said.count(role)}列都是{_PERIOD_WORDS[role]}", row=r + 1, sheet=sheet)
+    return out
+
+
+def _scan_totals(rows: list[list], sheet: str, source: Source, issues: IssueList,
+                 read: TotalsRead | None = None) -> dict[str, float]:
+    """A small table of labels and figures: `工业固定资产投资(本期) | 123`, or label rows under a header
+    that says what each column is: `指标名称 | 本年累计 | 上年同期 | 同比增长(%)`, `2024年1-12月 | 2023年1-12月`,
+    in any order. Amounts: units from the labels, a 计量单位 column, the header or a unit line, else 万元;
+    a stated growth (key …_growth, %) must agree with the two amounts to its rounding."""
+    read = read if read is not None else TotalsRead()
     out: dict[str, float] = {}
+    written: dict[str, tuple[float, int, int, int]] = {}  # key -> (value as written, decimals, row, col)
     unit_line = None
-    markers: dict[int, str] = {}
+    roles: dict[int, str] = {}
+    head_cells: dict[int, str] = {}
     for r, row in enumerate(rows):
         cells = [(c, v) for c, v in enumerate(row) if v is not None and str(v).strip()]
         for _, v in cells:
             unit_line = colmod.unit_line(v) or unit_line
-        if cells and all(colmod.is_marker(v) for _, v in cells[1:]) and len(cells) >= 2 \
-                and not colmod.match_header(cells[0][1], colmod.LEDGER):
-            markers = {c: colmod.marker_period(str(v)) for c, v in cells[1:]}
-            continue
         if not cells:
             continue
-        label_col, label = cells[0]
-        m = colmod.match_header(label, colmod.LEDGER)
-        if m is None or m.spec.id not in ("fai_all", "fai_industry"):
+        header = _period_header(cells, sheet, r, issues)
+        if header is not None:
+            roles, head_cells, read.header_row = header, {c: str(v) for c, v in cells}, r + 1
+            read.columns = [f"列{column_letter(c)}“{head_cells[c]}”为{_PERIOD_WORDS[p.split('@')[0]]}"
+                            for c, p in sorted(roles.items()) if p != "label"]
+            cur_year = [colmod.year_of(p.split("@")[1]) for p in roles.values() if p.startswith("cur@")]
+            read.year = cur_year[0] if cur_year else None
             continue
-        figures = [(c, v) for c, v in cells[1:]]
-        for c, v in figures:
-            period = markers.get(c) or m.period or "cur"
-            key = f"{m.spec.id}_{period}"
-            values, _, bad = to_numbers(pa.array([str(v)], pa.string()))
-            if bad[0]:
-                issues.add("不是数字", row=r + 1, column=str(label), col_index=c, value=v, sheet=sheet)
+        at = next(((c, v) for c, v in cells if _totals_label(v)), None)
+        if at is None:
+            continue
+        m = _totals_label(at[1])
+        label_col, label = at
+        figures = [(c, v) for c, v in cells if c > label_col]
+        row_unit = next((str(v).strip() for c, v in figures if roles.get(c) == "unit"), None)
+        if not roles:
+            # Without a header: the numbers of the row (a unit word beside them is its unit, other words
+            # a note); text alone where a number should be is an error below.
+            row_unit = next((str(v).strip() for c, v in figures if str(v).strip() in colmod.UNIT_FACTORS), None)
+            numbers = [(c, v) for c, v in figures if not to_numbers(pa.array([str(v)], pa.string()))[2][0]]
+            numbers = numbers or [(c, v) for c, v in figures if str(v).strip() != row_unit][:1]
+            if len(numbers) > 1:
+                issues.add(f"这一行有{len(numbers)}个数，但表中没有说明各列是本期、上年同期还是增速的表头",
+                           row=r + 1, column=str(label), col_index=label_col, sheet=sheet)
                 continue
-            unit = m.unit or unit_line or "万元"
-            out[key] = float(values[0]) * colmod.UNIT_FACTORS.get(unit, 10.0) / 10.0
-            if not markers:
-                break
+            figures = [(c, v, m.period or "cur") for c, v in numbers]
+        else:
+            if colmod.split_header(label)[1] is not None:
+                issues.add("行标签中写了期别，表头也写了期别，无法确定用哪一个", row=r + 1, column=str(label),
+                           col_index=label_col, value=label, sheet=sheet)
+                continue
+            placed = []
+            for c, v in figures:
+                role = roles.get(c, "").split("@")[0]
+                if role in ("cur", "ly", "growth"):
+                    placed.append((c, v, role))
+                elif role == "":
+                    issues.add("这一列没有表头，不知道这个数是本期、上年同期还是增速", row=r + 1,
+                               column=column_letter(c), col_index=c, value=v, sheet=sheet)
+            figures = placed
+        for c, v, period in figures:
+            values, blank, bad = to_numbers(pa.array([str(v)], pa.string()))
+            if bad[0]:
+                issues.add("不是数字", row=r + 1, column=head_cells.get(c, str(label)), col_index=c, value=v,
+                           sheet=sheet)
+                continue
+            if blank[0]:
+                continue
+            key = f"{m.spec.id}_{period}"
+            if period == "growth":
+                out[key] = float(values[0])
+            else:
+                head_unit = colmod.split_header(head_cells[c])[2] if c in head_cells else None
+                unit = m.unit or row_unit or head_unit or unit_line or "万元"
+                if unit not in colmod.UNIT_FACTORS:
+                    issues.add(f"不认识的计量单位“{unit}”", row=r + 1, column=str(label), col_index=c, sheet=sheet)
+                    continue
+                out[key] = float(values[0]) * colmod.UNIT_FACTORS[unit] / 10.0
+            written[key] = (float(values[0]), _decimals(str(v)), r + 1, c)
+    for kind in ("fai_all", "fai_industry"):
+        g, c, l = (written.get(f"{kind}_{p}") for p in ("growth", "cur", "ly"))
+        if g and c and l and not _growth_agrees(c[:2], l[:2], g[:2]):
+            computed = ((c[0] / l[0]) - 1) * 100 if l[0] else float("nan")
+            issues.add(f"增速 {g[0]:.12g}% 与本期 {c[0]:.12g}、上年同期 {l[0]:.12g} 算出的 {computed:.2f}% 不符（差别"
+                       "超出各数的四舍五入），请核对", row=g[2], column=head_cells.get(g[3]), col_index=g[3],
+                       sheet=sheet)
     return out
 
 
@@ -458,25 +636,55 @@ def read_ledger(path: str | os.PathLike | Source) -> Ledger:
     if "projects" not in layouts:
         raise InputError(Issue(f"在前{PEEK_ROWS}行中找不到项目表的表头（至少需要“项目名称”和“总投资”两列）",
                                file=source.name))
-    projects = _read_projects(source, layouts["projects"], issues)
+    headings: list[tuple[int, str]] = []
+    projects = _read_projects(source, layouts["projects"], issues, headings)
     subprojects = _read_subprojects(source, layouts["subprojects"], issues) if "subprojects" in layouts else []
-    totals = None
+    totals, totals_read = None, None
     sheets = {k: v.sheet for k, v in layouts.items()}
     if "totals" in layouts:
         totals = _read_totals_table(source, layouts["totals"], issues)
     else:
         for sheet, rows in unmatched:
-            found = _scan_totals(rows, sheet, source, issues)
+            read = TotalsRead()
+            found = _scan_totals(rows, sheet, source, issues, read)
             if found:
-                totals, sheets["totals"] = found, sheet
+                totals, sheets["totals"], totals_read = found, sheet, read
                 break
     issues.items.sort(key=lambda it: (it.sheet or "", it.row or 0, it.col_index or 0))
     issues.raise_if_any()
     ledger = Ledger(source.name, getattr(source, "path", source.name), projects, subprojects, totals, sheets)
     ledger.as_of, ledger.as_of_from = own_date(layouts["projects"].above)
+    ledger.totals_read, ledger.headings = totals_read, headings
+    _check_totals_year(ledger)
     _link(ledger)
     ledger.warnings = checks(ledger)
     return ledger
+
+
+def totals_period_issue(ledger: Ledger, year: int, end_month: int, what: str) -> Issue | None:
+    """The error when the year (and months) a totals header names is not the period `what` says."""
+    read = ledger.totals_read
+    if read is None or read.year is None:
+        return None
+    named_year, months = read.year
+    if named_year == year and (months is None or months[1] == end_month):
+        return None
+    named = f"{named_year}年" + (f"{months[0]}-{months[1]}月" if months else "")
+    return Issue(f"全市投资表的本期是{named}，与{what}不一致，请核对表头", file=ledger.source,
+                 sheet=ledger.sheets.get("totals"), row=read.header_row)
+
+
+def _check_totals_year(ledger: Ledger) -> None:
+    """A 本期 named by a year must not end after the ledger's own date (截至2024年6月 with 2024年1-12月)."""
+    read = ledger.totals_read
+    if read is None or read.year is None or ledger.as_of is None:
+        return
+    year, months = read.year
+    end = (year, months[1] if months else 12)
+    if end > (ledger.as_of.year, ledger.as_of.month):
+        issue = totals_period_issue(ledger, ledger.as_of.year, ledger.as_of.month,
+                                    f"台账的截止日期 {ledger.as_of:%Y年%m月%d日}")
+        raise InputError(issue)
 
 
 def _link(ledger: Ledger) -> None:

@@ -92,10 +92,18 @@ def state_counts(ledger: Ledger, index: int) -> dict[str, int]:
     return counts
 
 
+def stated_or_growth(totals: dict, kind: str) -> float | None:
+    """The growth of fai_all or fai_industry: as the ledger states it (checked on reading to agree with
+    the two amounts to its rounding), else computed from them."""
+    if totals.get(f"{kind}_growth") is not None:
+        return totals[f"{kind}_growth"]
+    return growth(yi(totals.get(f"{kind}_cur")), yi(totals.get(f"{kind}_ly")))
+
+
 def industrial_investment(ledger: Ledger) -> dict[str, float | None]:
     t = ledger.totals or {}
-    cur, ly, all_cur = yi(t.get("fai_industry_cur")), yi(t.get("fai_industry_ly")), yi(t.get("fai_all_cur"))
-    return {"growth": growth(cur, ly), "share": rate(cur, all_cur)}
+    cur, all_cur = yi(t.get("fai_industry_cur")), yi(t.get("fai_all_cur"))
+    return {"growth": stated_or_growth(t, "fai_industry"), "share": rate(cur, all_cur)}
 
 
 # ---------------------------------------------------------------- the same in Excel

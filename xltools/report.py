@@ -253,6 +253,13 @@ def context(results: Results, disclosure: Disclosure, ledger=None, city: str = "
     if ctx["by_county"]:  # the counties are described: their notes (dominance, new enterprises) apply too
         ctx["notes"] = publication_notes(results, disclosure, official, counties=True)
     if ledger is not None:
+        from .errors import InputError
+        from .ledger import totals_period_issue
+
+        period = results.period
+        wrong = totals_period_issue(ledger, period.year, period.end_month, f"报告期{period.label}")
+        if wrong is not None:  # a 2023年 column read as 本期 beside a 2024 report: a wrong figure, stop
+            raise InputError(wrong)
         ctx.update(_investment(ledger))
     ctx["industry_structure"] = structure_context(results, disclosure, [s["name"] for s in structure])
     return ctx
@@ -360,7 +367,8 @@ def _investment(ledger) -> dict:
                 for words in [progress_clause(s.progress_text, s.state)] if words]
         key.append({"name": p.name, "total": Figure(yi(p.total), 2), "done": Figure(yi(p.done_total), 2),
                     "rate": Figure(rate(yi(p.done_total), yi(p.total)), 1), "subs": subs,
-                    "progress": progress_clause(p.progress_text, p.state)})
+                    # The project's own 形象进度 first (its 状态 alone only without sub-projects: "在建，其中…").
+                    "progress": progress_clause(p.progress_text, p.state) if p.progress_text or not subs else ""})
     return {"investment": {"growth": Figure(inv["growth"], 1), "share": Figure(inv["share"], 1)},
             "key_projects": key}
 
@@ -551,9 +559,73 @@ def write_docx(path: str, markdown: str) -> None:
                 p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
             else:
                 fmt.keep_with_next = True
-    document.core_properties.title = blocks(markdown)[0][1] if markdown.startswith("# ") else "分析报告"
-    document.core_properties.author = "xltools"
+    _page_numbers(section)
+    _own_properties(document, blocks(markdown)[0][1] if markdown.startswith("# ") else "分析报告")
     document.save(path)
+
+
+_APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas.openxml'
+            'formats.org/officeDocument/2006/extended-properties"><Application>xltools</Application></Properties>')
+
+
+def _own_properties(document, title: str) -> None:
+    """The document's own properties, none of python-docx's template: the report's title, xltools as
+    author, created and modified now, language zh-CN; no description, no thumbnail, no 'Word' claim."""
+    import datetime as dt
+
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
+
+    props = document.core_properties
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    props.title, props.author, props.last_modified_by = title, "xltools", "xltools"
+    props.created = props.modified = now
+    props.language, props.revision = "zh-CN", 1
+    for element in list(props._element):
+        if element.tag == qn("dc:description") or (element.tag != qn("dc:title") and not (element.text or "").strip()
+                                                   and element.tag not in (qn("dcterms:created"),
+                                                                           qn("dcterms:modified"))):
+            props._element.remove(element)
+    package = document.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package.rels[rid]
+        elif rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = _APP_XML.encode("utf-8")
+
+
+def _page_numbers(section) -> None:
+    """The page number centred in the footer as official documents print it: — 1 — (a PAGE field),
+    in 宋体 14pt (四号)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def run(text: str = ""):
+        r = paragraph.add_run(text)
+        r.font.size, r.font.name = Pt(14), "宋体"
+        r._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+        return r
+
+    def field_char(kind: str) -> None:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        run()._element.append(element)
+
+    run("— ")
+    field_char("begin")
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = " PAGE "
+    run()._element.append(instruction)
+    field_char("separate")
+    run("1")
+    field_char("end")
+    run(" —")
 
 
 def write(path: str, markdown: str, inputs: list[str]) -> str:

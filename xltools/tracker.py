@@ -209,7 +209,9 @@ def totals(ledger: Ledger, over: Table) -> Table:
         for key, label in (("fai_all", "全市固定资产投资(亿元)"), ("fai_industry", "工业固定资产投资(亿元)")):
             r = base + len(rows)
             cur, ly = yi(tot.get(f"{key}_cur")), yi(tot.get(f"{key}_ly"))
+            stated = tot.get(f"{key}_growth")  # as the ledger states it (checked against the amounts)
             rows.append([Cell(label, style="name"), _money(cur), _money(ly),
+                         _figure(stated, 1) if stated is not None else
                          _figure(growth(cur, ly), 1, xl_growth(_a(r, 1), _a(r, 2))), Cell(None)])
             refs[key] = _a(r, 1)
         r = base + len(rows)
@@ -296,8 +298,12 @@ def render_validation(ledger: Ledger) -> str:
     if ledger.totals:
         parts.append(f"全市投资合计（“{ledger.sheets['totals']}”）")
     lines = [f"{ledger.source}：项目台账，读取 " + "、".join(parts) + "，没有发现输入错误。"]
+    lines += totals_lines(ledger)
     levels = {lv: sum(1 for p in ledger.projects if p.level == lv) for lv in LEVELS}
     lines.append("项目级别：" + "、".join(f"{LEVEL_LABELS[k]} {v} 个" for k, v in levels.items() if v))
+    if ledger.headings:
+        lines.append("分组标题行（不是项目，其下项目级别为空时取标题所说的级别）：" + "、".join(
+            f"第{row}行“{text}”" for row, text in ledger.headings))
     lines += state_lines(ledger) + blank_lines(ledger)
     if ledger.warnings:
         lines.append(f"需要核实（{len(ledger.warnings)} 处，不影响生成进度表）：")
@@ -305,6 +311,24 @@ def render_validation(ledger: Ledger) -> str:
     else:
         lines.append("需要核实：无")
     return "\n".join(lines)
+
+
+def totals_lines(ledger: Ledger) -> list[str]:
+    """What was read of the city totals: each column's meaning, and the figures."""
+    if not ledger.totals:
+        return []
+    lines = []
+    read = ledger.totals_read
+    if read is not None and read.columns:
+        lines.append("全市投资表的列：" + "、".join(read.columns))
+    for key, label in (("fai_all", "全市固定资产投资"), ("fai_industry", "工业固定资产投资")):
+        said = [f"{word} {ledger.totals[f'{key}_{p}']:.12g} 万元" for p, word in (("cur", "本期"), ("ly", "上年同期"))
+                if ledger.totals.get(f"{key}_{p}") is not None]
+        if ledger.totals.get(f"{key}_growth") is not None:
+            said.append(f"增速 {ledger.totals[f'{key}_growth']:g}%（台账所列）")
+        if said:
+            lines.append(f"{label}：" + "，".join(said))
+    return lines
 
 
 def state_lines(ledger: Ledger) -> list[str]:
