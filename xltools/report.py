@@ -362,13 +362,17 @@ def _investment(ledger) -> dict:
         if p.level != "省列重大":
             continue
         # Each sub-project in the ledger's order, said by its 形象进度 (else 状态); one with neither is left out.
+        own_subs = [s for s in ledger.subprojects if s.project == k]
         subs = [{"name": s.name, "words": words, "text": s.name + words}
-                for s in ledger.subprojects if s.project == k
-                for words in [progress_clause(s.progress_text, s.state)] if words]
+                for s in own_subs
+                for words in [progress_clause(s.progress_text, s.state, (s.name, p.name))] if words]
+        # The project's own 形象进度 first (its 状态 alone only without sub-projects: "在建，其中…") — unless it
+        # sums up the sub-projects said one by one after it (it names one of them: 熔炼系统改造已建成…).
+        sums_up = subs and any(len(s.name) >= 2 and s.name[:4] in (p.progress_text or "") for s in own_subs)
+        progress = progress_clause(p.progress_text, p.state, (p.name,)) if (p.progress_text or not subs) \
+            and not sums_up else ""
         key.append({"name": p.name, "total": Figure(yi(p.total), 2), "done": Figure(yi(p.done_total), 2),
-                    "rate": Figure(rate(yi(p.done_total), yi(p.total)), 1), "subs": subs,
-                    # The project's own 形象进度 first (its 状态 alone only without sub-projects: "在建，其中…").
-                    "progress": progress_clause(p.progress_text, p.state) if p.progress_text or not subs else ""})
+                    "rate": Figure(rate(yi(p.done_total), yi(p.total)), 1), "subs": subs, "progress": progress})
     return {"investment": {"growth": Figure(inv["growth"], 1), "share": Figure(inv["share"], 1)},
             "key_projects": key}
 
