@@ -36,3 +36,30 @@ def test_group_headings_are_not_projects_and_give_the_level(tmp_path):
 def test_a_project_with_a_name_only_is_still_a_project(tmp_path):
     rows = [P1, [None, "临川铝业年产20万吨铝合金板带箔项目"] + BLANK]
     assert len(read_ledger(write_ledger(tmp_path / "台账.xlsx", projects=rows)).projects) == 2
+
+
+def test_headings_and_subtotals_written_in_the_number_column(tmp_path):
+    """序号 | 项目名称 | …, with "一、省列重大项目" typed in 序号 and the rest of the row empty — the common layout: the
+    heading was dropped unseen and the projects under it lost their level (省列重大 2 where there are 3; a project
+    vanished from the report), and 小计 in 序号 stopped the run. New-user test; failed before."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "重点项目"
+    ws.append(["2023年重点项目台账"])
+    ws.append(["单位：万元"])
+    ws.append(["序号"] + HEAD)
+    blank = [None] * len(HEAD)
+    ws.append(["一、省列重大项目"] + blank)
+    ws.append([1] + _no_level(P1))
+    ws.append([2] + _no_level(P3))
+    ws.append(["小计", None, None, None, None, None, 15000] + [None] * (len(HEAD) - 6))
+    ws.append(["（二）市列重点项目"] + blank)
+    ws.append([1] + _no_level(P2))
+    path = tmp_path / "台账.xlsx"
+    wb.save(path)
+    ledger = read_ledger(str(path))
+    assert [(p.name, p.level) for p in ledger.projects] == [("甲项目", "省列重大"), ("丙项目", "省列重大"),
+                                                           ("乙项目", "市列重点")]
+    assert [t for _, t in ledger.headings] == ["一、省列重大项目", "（二）市列重点项目"]

@@ -374,20 +374,25 @@ def heading_level(id_text: str | None, name: str | None, other_content: bool) ->
 
 def _read_projects(source, layout, issues, headings: list | None = None) -> list[Project]:
     texts, n, first = _rows(source, layout)
-    keep = _keep(texts, n, ("project_name", "project_id"))
+    keep = _keep(texts, n, ("project_name", "project_id", "seq"))  # 小计 or 合计 written in 序号 too
     c = _Cells(texts, layout, first, issues)
     out = []
     level_above = None
-    others = [k for k in texts if k not in ("project_name", "project_id")]
+    others = [k for k in texts if k not in ("project_name", "project_id", "seq")]
     for i in np.flatnonzero(keep):
         i = int(i)
         name = c.text("project_name", i)
-        is_heading, level = heading_level(c.text("project_id", i), name,
-                                          any(c.raw(k, i) not in (None, "") for k in others))
+        # The list number may stand in 序号 as well as in 项目编号; a heading is often typed (or merged) there whole.
+        seq = c.text("seq", i) if "seq" in texts else None
+        number = c.text("project_id", i) or seq
+        other = any(c.raw(k, i) not in (None, "") for k in others)
+        is_heading, level = heading_level(number, name, other)
+        if not is_heading and not name and seq and not c.text("project_id", i):
+            is_heading, level = heading_level(None, seq, other)
         if is_heading:
             level_above = level
             if headings is not None:
-                headings.append((first + i, " ".join(x for x in (c.text("project_id", i), name) if x)))
+                headings.append((first + i, " ".join(x for x in (number, name) if x)))
             continue
         if not name:
             issues.add("有数据但没有项目名称", row=first + i, sheet=layout.sheet)
