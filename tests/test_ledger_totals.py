@@ -80,3 +80,14 @@ def test_a_header_named_xiangmu_and_a_unit_beside_a_lone_figure(tmp_path):
     proc = run_cli("report", "--ledger", write_ledger(tmp_path / "b.xlsx", totals=rows))
     assert proc.returncode == 0, proc.stderr
     assert "全市工业固定资产投资占全市固定资产投资的43.6%。" in proc.stdout
+
+
+def test_one_figure_a_row_with_period_and_unit_in_one_bracket(tmp_path):
+    """`全市固定资产投资（本期，亿元） | 325.6`: the sheet was not recognised and the growth and share sentence left
+    out with no word (new-user test); one bracket holding a period and a unit is read as two."""
+    totals = [["全市固定资产投资（本期，亿元）", 325.6], ["全市固定资产投资（上年同期，亿元）", 308.0],
+              ["工业固定资产投资（本期，亿元）", 142.0], ["工业固定资产投资（上年同期，亿元）", 126.5]]
+    src = write_ledger(tmp_path / "台账.xlsx", totals=totals)
+    text = run_cli("report", "--ledger", src)
+    assert text.returncode == 0, text.stderr
+    assert "全市工业固定资产投资同比增长12.3%，占全市固定资产投资的43.6%。" in text.stdout

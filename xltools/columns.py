@@ -69,6 +69,8 @@ def normalise(text: object) -> str:
     s = re.sub(r"\s+", "", s)
     s = s.replace("—", "-").replace("–", "-").replace("~", "-")
     s = re.sub(r"^其中[:：]?", "", s)
+    # One bracket holding a period and a unit, (本期,亿元), is two: (本期)(亿元).
+    s = re.sub(r"\(([^(),;]+)[,;]([^(),;]+)\)", r"(\1)(\2)", s)
     return s
 
 

@@ -209,10 +209,20 @@ def _one_list(left: str, right: str) -> bool:
     return _opens(left) and not _frame(right)[1]
 
 
+# A remark is not progress: (备注：资金到位), 【备注】, 注：… — left out of the report (the ledger keeps it).
+_REMARK_BRACKETED = re.compile(r"[（(【\[]\s*(?:备注|注)\s*[:：][^（()）【】\[\]]*[）)】\]]")
+_REMARK_LABEL = re.compile(r"^\s*(?:[（(【\[]\s*(?:备注|注)\s*[）)】\]]\s*[:：]?|(?:备注|注)\s*[:：])\s*")
+
+
+def _without_remarks(text: str) -> str:
+    text = _REMARK_BRACKETED.sub("", text)
+    return _REMARK_LABEL.sub("", text)
+
+
 def parts(progress_text: str | None) -> list[str]:
     """The parts of a 形象进度 text, list numbers and placeholders dropped; pieces joined by "、" that share
     one aspect stay one part (_one_list)."""
-    pieces = _SEPARATORS.split(_NUMBERING.sub(_BREAK, progress_text or ""))
+    pieces = _SEPARATORS.split(_NUMBERING.sub(_BREAK, _without_remarks(progress_text or "")))
     out: list[str] = []
     soft = False  # the pieces since the last part are joined to it by "、" only
     for k in range(0, len(pieces), 2):
