@@ -163,3 +163,18 @@ def test_line_breaks_do_not_split_the_report_or_the_tracker(tmp_path):
     subs = [["年产10万吨\n再生铝项目", "熔铸车间", 6000, 2500, "在建", "施工中", D(2023, 9, 30)]]
     ledger = read_ledger(write_ledger(tmp_path / "b.xlsx", projects=(p1,), subs=subs, totals=None))
     assert ledger.subprojects[0].project == 0
+
+
+def test_a_group_with_a_blank_amount_has_no_total_in_the_summary_sheet(tmp_path, libreoffice):
+    """汇总: a group (level, state, category) holding a project whose 总投资 or 累计完成投资 is blank showed 0.0 or a
+    partial sum as the group's total (new-user test); its total and rate are — now, and LibreOffice agrees."""
+    p4 = P4[:5] + [None] + P4[6:]                         # 丁项目: 总投资 blank
+    src = write_ledger(tmp_path / "台账.xlsx", projects=(P1, P2, p4))
+    out = tmp_path / "进度.xlsx"
+    assert run_cli("tracker", src, "-o", out, "--as-of", "2023-07-02").returncode == 0
+    level = read_ledger(src).projects[2].level
+    summary = [r for r in values(out)["汇总"] if r and r[0] == level]
+    assert summary and summary[0][2] == "—" and summary[0][4] == "—"
+    cells = formula_cells(out)
+    recalculated = formula_cells(libreoffice.recalculated(out, tmp_path / "lo"))
+    assert [(k, v[1], recalculated[k][1]) for k, v in cells.items() if not same(v[1], recalculated[k][1])] == []

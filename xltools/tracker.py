@@ -187,9 +187,15 @@ def totals(ledger: Ledger, over: Table) -> Table:
             total = sum_in_order(yi(p.total) for p in members)
             done = sum_in_order(yi(p.done_total) for p in members)
             r = base + len(rows)
+            # A group with a blank (unknown) amount has no total: a sum of the others would pass for the group's.
+            no_total = any(p.total is None for p in members)
+            no_done = any(p.done_total is None for p in members)
             rows.append([Cell(v, style="name"), Cell(len(members), count, 0),
+                         _figure(None, 2) if no_total else
                          Cell(total, f'=SUMIFS({rng(C_TOTAL)},{rng(key_col)},{crit},{rng(C_LEVEL)},"<>")', 2),
+                         _figure(None, 2) if no_done else
                          Cell(done, f'=SUMIFS({rng(C_DONE)},{rng(key_col)},{crit},{rng(C_LEVEL)},"<>")', 2),
+                         _figure(None, 1) if no_total or no_done else
                          _figure(rate(done, total), 1, xl_rate(_a(r, 3), _a(r, 2)))])
 
     group("一、按项目级别", C_LEVEL, [lv for lv in LEVELS if any(p.level == lv for p in ledger.projects)],
