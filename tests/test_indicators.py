@@ -392,3 +392,13 @@ def test_group_sums_exact_in_every_magnitude(tmp_path, big):
     assert sums["sector:新材料产业"] == exact(values[0::3])
     assert sums["sei"] == exact(values[0::3] + values[1::3])
     assert Fraction(sums["sector:新能源产业"]) == Fraction(exact(values[1::3]))
+
+
+def test_blank_counties_come_after_every_county(tmp_path):
+    """未分县区 is a remainder, not a county: after the counties in every output (it sorted by code point, between
+    景泰县 and 白银区 — new-user test)."""
+    head = ["统一社会信用代码", "单位名称", "县区", "营业收入本期", "利润总额本期"]
+    rows = [["A1", "甲", "白银区", 10, 1], ["A2", "乙", "", 20, 7], ["A3", "丙", "会宁县", 33, 3], ["A4", "丁", "景泰县", 5, 1]]
+    r = xltools.compute(xltools.load(write_csv(tmp_path / "c.csv", [head, *rows]), period="2022"), by_county=True)
+    counties = [s.scope for s in r.scopes if s.scope.startswith("county:") and "/" not in s.scope]
+    assert counties[-1] == "county:未分县区" and counties[:-1] == sorted(counties[:-1])

@@ -231,8 +231,11 @@ def _category_codes(column: pa.Array, names: list[str]) -> np.ndarray:
 
 
 def _county_codes(column: pa.Array) -> tuple[np.ndarray, list[str]]:
-    """Each enterprise's county as its index in the sorted county names; len(names) for a blank one."""
-    names = sorted(v for v in pc.unique(column).to_pylist() if v is not None)
+    """Each enterprise's county as its index in the sorted county names (未分县区, the blank ones, last: it is a
+    remainder, not a county); len(names) for a missing one."""
+    from .reader import UNKNOWN_COUNTY
+
+    names = sorted((v for v in pc.unique(column).to_pylist() if v is not None), key=lambda v: (v == UNKNOWN_COUNTY, v))
     codes = pc.index_in(column, value_set=pa.array(names, pa.string()))
     return pc.fill_null(codes, len(names)).to_numpy(zero_copy_only=False).astype(np.int64), names
 
