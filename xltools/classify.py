@@ -12,23 +12,14 @@ import csv
 import io
 import os
 import re
-import unicodedata
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from .errors import InputError, Issue
-from .reader import BureauData
+from .reader import BureauData, _industry_codes
 from .sei import UnknownCategory, normalise_category
-
-
-def map_code(raw: str) -> str | None:
-    """A map's industry code as the export's codes are read (reader._industry_codes): `C3985`, `3985.0` and a
-    code that lost its leading 0 (`611`) are 4 digits; anything else is None."""
-    code = re.sub(r"\.0+$", "", re.sub(r"^[A-Za-z]\s*", "", unicodedata.normalize("NFKC", raw).strip()))
-    if re.fullmatch(r"\d{3}", code):
-        code = "0" + code
-    return code if re.fullmatch(r"\d{4}", code) else None
+from .values import clean_text
 
 
 def load_map(path: str | None = None) -> tuple[dict[str, str], set[str], str]:
@@ -62,9 +53,12 @@ def load_map(path: str | None = None) -> tuple[dict[str, str], set[str], str]:
         raise InputError(Issue("对照表需要 industry_code 和 sei_category 两列（可选 partial 列，部分属于时填 *）",
                                file=name))
     issues = []
-    for line, row in enumerate(reader, start=2):
+    rows = list(reader)
+    # The map's codes read exactly as the export's are (C3985, 3985.0, a lost leading 0), then checked as classes.
+    codes = _industry_codes(clean_text(pa.array([r.get("industry_code") or "" for r in rows], pa.string()))).to_pylist()
+    for line, row, code in zip(range(2, len(rows) + 2), rows, codes):
         raw = (row.get("industry_code") or "").strip()
-        code = map_code(raw)
+        code = code if code is not None and re.fullmatch(r"\d{4}", code) else None
         try:
             cat = normalise_category(row.get("sei_category"))
         except UnknownCategory:
