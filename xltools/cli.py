@@ -185,6 +185,15 @@ def disclosure_options(suppress_help: str, threshold_help: str):
     return apply
 
 
+def paper_and_jobs_options(paper_help: str, jobs_help: str):
+    """--paper and --jobs: the workbook commands over several exports (summary, trend), in each one's words."""
+    def apply(fn):
+        fn = click.option("--jobs", metavar="N", type=click.IntRange(1, 256), default=None, help=jobs_help)(fn)
+        return click.option("--paper", type=click.Choice(["A4", "A3"]), default="A4", show_default=True,
+                            help=paper_help)(fn)
+    return apply
+
+
 def va_growth_option(fn):
     return click.option("--va-growth", "va_growth", metavar="F", type=click.Path(dir_okay=False),
                         help="官方可比价工业增加值增速表：CSV（UTF-8 或 GBK）、.xlsx 或 .xls，第一行为列名“范围”“增速”（%），"
@@ -245,10 +254,7 @@ def indicators(input_path, period, sheet, sei_list, sei_map, opening, by, calend
 @disclosure_options("不做数据保密处理（仅供内部使用，不得对外公布）。",
                     "数据保密阈值：企业数少于此数的范围不公布，并做次级保护。")
 @va_growth_option
-@click.option("--paper", type=click.Choice(["A4", "A3"]), default="A4", show_default=True,
-              help="打印用纸（横向）：A3 可把宽表印在一页上。")
-@click.option("--jobs", metavar="N", type=click.IntRange(1, 256), default=None,
-              help="多份数据时同时读取的进程数；默认为本机的处理器核数。")
+@paper_and_jobs_options("打印用纸（横向）：A3 可把宽表印在一页上。", "多份数据时同时读取的进程数；默认为本机的处理器核数。")
 @guarded
 def summary(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days, output, split, no_suppress,
             threshold, dominance, va_growth, paper, jobs):
@@ -395,10 +401,7 @@ def report(input_path, period, sheet, sei_list, sei_map, opening, by, calendar_d
               help="输出格式：xlsx（趋势工作簿，默认）或 json（每期一个对象，在终端显示，或写入 -o 给出的 .json 文件）。")
 @click.option("-o", "--output", metavar="OUT", type=OutputFile(".xlsx", ".json"),
               help="输出文件：.xlsx 或 .json；默认为当前文件夹下的“战新产业趋势_报告期.xlsx”。")
-@click.option("--paper", type=click.Choice(["A4", "A3"]), default="A4", show_default=True,
-              help="打印用纸（横向）。")
-@click.option("--jobs", metavar="N", type=click.IntRange(1, 256), default=None,
-              help="同时读取的进程数；默认为本机的处理器核数。")
+@paper_and_jobs_options("打印用纸（横向）。", "同时读取的进程数；默认为本机的处理器核数。")
 @guarded
 def trend(inputs, period, sheet, sei_list, sei_map, opening, by, calendar_days, no_suppress, threshold, dominance,
           fmt, output, paper, jobs):
